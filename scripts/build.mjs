@@ -1,0 +1,21 @@
+// Bundles the CLI/server (and, when present, the VS Code client) with esbuild into dist/, beside the runtime wasm.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  loader: { '.py': 'text' },
+  logLevel: 'warning',
+  // web-tree-sitter finds its wasm from import.meta.url, which a CommonJS bundle lacks
+  banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': 'import_meta_url' },
+};
+const entries = [{ in: 'server/src/cli.ts', out: 'dist/cli.js' }];
+if (existsSync('client/src/extension.ts')) entries.push({ in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] });
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })));

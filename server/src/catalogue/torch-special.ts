@@ -1,0 +1,47 @@
+// torch names that are not ops: dtypes, constants, module containers and parameters.
+import type { Arg } from '../pyvalue';
+import type { Emitter } from './types';
+
+export const dtypeNames: Record<string, string> = Object.fromEntries(
+  [
+    ['float32', 'float32'], ['float', 'float32'], ['float16', 'float16'], ['half', 'float16'], ['bfloat16', 'bfloat16'],
+    ['float64', 'float64'], ['double', 'float64'], ['int64', 'int64'], ['long', 'int64'], ['int32', 'int32'],
+    ['int', 'int32'], ['int16', 'int16'], ['int8', 'int8'], ['uint8', 'uint8'], ['bool', 'bool_'],
+  ].map(([t, j]) => [`torch.${t}`, `jnp.${j}`]),
+);
+
+export const constants: Record<string, string> = {
+  'torch.pi': 'jnp.pi',
+  'torch.inf': 'jnp.inf',
+  'torch.nan': 'jnp.nan',
+  'torch.e': 'jnp.e',
+  'torch.Tensor': 'jax.Array',
+  'torch.nn.Module': 'nnx.Module',
+};
+
+type Builder = (positional: Arg[], keywords: Record<string, Arg>, e: Emitter, aliases?: Map<string, string>) => string;
+
+const only = (positional: Arg[], keywords: Record<string, Arg>, name: string): Arg | undefined => positional[0] ?? keywords[name];
+
+/** Module containers keep PyTorch's child names, so that state_dict keys line up. */
+export const containers: Record<string, Builder> = {
+  'torch.nn.Sequential': (positional, keywords, e) => {
+    if (Object.keys(keywords).length) e.unsupported('nn.Sequential takes no keyword arguments');
+    if (positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text)) {
+      return `${e.helper('NamedSequential')}(${positional[0].text})`;
+    }
+    return `nnx.Sequential(${positional.map((a) => a.text).join(', ')})`;
+  },
+  'torch.nn.ModuleList': (positional, keywords) => `nnx.List(${only(positional, keywords, 'modules')?.text ?? '[]'})`,
+  'torch.nn.ModuleDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'modules')?.text ?? '{}'})`,
+  'torch.nn.ParameterList': (positional, keywords) => `nnx.List(${only(positional, keywords, 'values')?.text ?? '[]'})`,
+  'torch.nn.ParameterDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'parameters')?.text ?? '{}'})`,
+};
+
+export const specialFunctions: Record<string, Builder> = {
+  'torch.nn.Parameter': (positional, keywords, e) => {
+    const data = only(positional, keywords, 'data');
+    if (!data) e.unsupported('nn.Parameter() without data');
+    return `nnx.Param(${data!.text})`;
+  },
+};

@@ -1,0 +1,63 @@
+// The shape of a catalogue entry. Conversion, hover, diagnostics and the conformance suite all read these entries.
+import type { Arg } from '../pyvalue';
+import type { Bound } from './signature';
+
+/** What an op's result holds, so that names assigned from it are typed for later method calls. */
+export type ResultKind = 'tensor' | 'tensors' | 'shape' | 'scalar' | 'module';
+
+export type Status = 'exact' | 'explicit' | 'approximate';
+
+/** One real-framework conformance case: a torch expression over named random inputs. */
+export interface ConformanceCase {
+  /** torch expression using the inputs by name, e.g. "F.gelu(x)" or, for a module entry, "nn.Linear(4, 3)" */
+  torch: string;
+  /** input specs as for the CLI: NAME=DTYPE[SHAPE][:LOW..HIGH] */
+  inputs: string[];
+  /** for modules: run in train mode instead of eval */
+  train?: boolean;
+}
+
+export interface Emitter {
+  /** a call text; keyword arguments equal to the target default (given as text) are left out */
+  call(fn: string, positional: Array<Arg | string>, keywords?: Record<string, Arg | string | [Arg | string, string]>): string;
+  /** registers a helper from the JAX prelude and returns its name */
+  helper(name: string): string;
+  /** aborts the conversion of this call with a reason shown to the user */
+  unsupported(reason: string): never;
+  /** a fresh local name for lambdas */
+  fresh(base: string): string;
+}
+
+export type JaxEmit = (a: Bound, e: Emitter) => string;
+
+export interface OpEntry {
+  /** canonical name */
+  name: string;
+  /** torch spellings: functions by full path, Tensor methods as Tensor.name(self, ...) */
+  torch: string[];
+  /** JAX emission from the bound (defaults explicit) torch arguments; parameter names are the torch ones */
+  jax: JaxEmit;
+  /** how the JAX spelling reads in hover, e.g. "jax.nn.gelu(x, approximate=True)" */
+  jaxSpelling: string;
+  status?: Status;
+  /** semantic differences that matter, shown in hover and in the conversion report */
+  notes?: string[];
+  returns?: ResultKind;
+  /** in-place torch spellings (add_) are derived: Tensor.<name>_ updates the receiver */
+  inplace?: boolean;
+  tests: ConformanceCase[];
+}
+
+export interface ModuleEntry {
+  name: string;
+  /** constructor signature, e.g. torch.nn.Linear(in_features, out_features, bias=True) */
+  torch: string;
+  /** constructor text for Flax NNX; `rngs` is in scope where modules are built */
+  jax: JaxEmit;
+  jaxSpelling: string;
+  status?: Status;
+  notes?: string[];
+  /** what calling the module returns */
+  returns?: ResultKind;
+  tests: ConformanceCase[];
+}

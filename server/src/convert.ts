@@ -1,0 +1,748 @@
+// PyTorch → JAX/Flax NNX: parse → resolve → recognize → emit. Text the converter does not recognise as torch is kept
+// byte for byte; torch it cannot convert is kept and marked in place.
+import { firstSyntaxError, parsePython, type Node } from './parser';
+import { type Arg, evalLiteral } from './pyvalue';
+import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling } from './catalogue/index';
+import { bind, BindError, type Bound } from './catalogue/signature';
+import { makeEmitter, UnsupportedError } from './catalogue/emitter';
+import type { ResultKind } from './catalogue/types';
+import { containers, dtypeNames, constants, specialFunctions } from './catalogue/torch-special';
+import { preludeFor } from './prelude/prelude';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Diagnostic {
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  api?: string;
+}
+
+/** One recognised torch call: where it was, what it became, and the differences worth knowing. */
+export interface MappingEntry {
+  line: number;
+  api: string;
+  op: string;
+  target: string;
+  notes: string[];
+}
+
+export interface ConversionResult {
+  code: string;
+  diagnostics: Diagnostic[];
+  mappings: MappingEntry[];
+}
+
+export class InputError extends Error {
+  constructor(message: string, readonly line?: number, readonly column?: number) {
+    super(message);
+  }
+}
+
+type Kind = ResultKind | 'param' | 'buffer' | 'other' | 'unknown';
+
+interface ClassInfo {
+  name: string;
+  attrs: Map<string, Kind>;
+}
+
+interface FunctionScope {
+  locals: Map<string, Kind>;
+  cls?: ClassInfo;
+  /** inside a converted module's __init__, where `rngs` is in scope */
+  buildsModules: boolean;
+}
+
+const TORCH_ROOTS = ['torch', 'torchvision', 'torchaudio'];
+/** Method names common on Python values too; converted only when the receiver is known to be a tensor. */
+const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'max', 'min', 'sum', 'type', 'float', 'int', 'all', 'any', 'item', 'to', 'size', 'numel', 'round', 'abs', 'mean']);
+const JAX_HEADER = ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'];
+
+export function convertTorchToJax(text: string): ConversionResult {
+  const tree = parsePython(text);
+  const error = firstSyntaxError(tree);
+  if (error) throw new InputError(`syntax error at line ${error.line}, column ${error.column}${error.text ? ` near '${error.text}'` : ''}`, error.line, error.column);
+  return new Converter(text).run(tree.rootNode);
+}
+
+class Converter {
+  private aliases = new Map<string, string>();
+  private moduleClasses = new Set<string>();
+  private helpers = new Set<string>();
+  private diagnostics: Diagnostic[] = [];
+  private mappings: MappingEntry[] = [];
+  /** marker messages waiting for the end of the statement being emitted */
+  private pendingMarkers: string[] = [];
+  private scopes: FunctionScope[] = [];
+  private classes: ClassInfo[] = [];
+  private emitter = makeEmitter((name) => this.helpers.add(name));
+  private usesModules = false;
+
+  constructor(private readonly source: string) {}
+
+  run(root: Node): ConversionResult {
+    this.collectImports(root);
+    this.collectModuleClasses(root);
+    const body: string[] = [];
+    let insertAt = 0;
+    let cursor = root.startIndex;
+    for (const stmt of root.namedChildren) {
+      if (!stmt) continue;
+      if (this.isTorchImport(stmt)) {
+        body.push(this.source.slice(cursor, stmt.startIndex));
+        cursor = this.skipLine(stmt.endIndex);
+        if (insertAt === body.length - 1 || insertAt === 0) insertAt = body.length;
+        continue;
+      }
+      body.push(this.source.slice(cursor, stmt.startIndex));
+      if (isPreamble(stmt) && insertAt === body.length - 1) insertAt = body.length + 1;
+      body.push(this.emitStatement(stmt));
+      cursor = stmt.endIndex;
+    }
+    body.push(this.source.slice(cursor));
+    const code = this.assemble(body, insertAt);
+    this.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { code, diagnostics: this.diagnostics, mappings: this.mappings };
+  }
+
+  // ---- resolve -------------------------------------------------------------------------------------------------
+
+  private collectImports(root: Node) {
+    for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+      if (!stmt) continue;
+      if (stmt.type === 'import_statement') {
+        for (const name of stmt.namedChildren) {
+          if (!name) continue;
+          if (name.type === 'aliased_import') this.aliases.set(name.childForFieldName('alias')!.text, name.childForFieldName('name')!.text);
+          else this.aliases.set(name.text.split('.')[0], name.text.split('.')[0]);
+        }
+      } else {
+        const from = stmt.childForFieldName('module_name')!.text;
+        for (const name of stmt.childrenForFieldName('name')) {
+          if (!name) continue;
+          if (name.type === 'aliased_import') this.aliases.set(name.childForFieldName('alias')!.text, `${from}.${name.childForFieldName('name')!.text}`);
+          else this.aliases.set(name.text, `${from}.${name.text}`);
+        }
+      }
+    }
+  }
+
+  private isTorchImport(stmt: Node): boolean {
+    if (stmt.type === 'import_statement') return stmt.namedChildren.every((n) => n && isTorchPath(n.type === 'aliased_import' ? n.childForFieldName('name')!.text : n.text));
+    if (stmt.type === 'import_from_statement') return isTorchPath(stmt.childForFieldName('module_name')!.text);
+    return false;
+  }
+
+  /** Classes whose base is torch.nn.Module or another such class in this file. */
+  private collectModuleClasses(root: Node) {
+    let grew = true;
+    const classes = root.descendantsOfType('class_definition').filter((c): c is Node => !!c);
+    while (grew) {
+      grew = false;
+      for (const cls of classes) {
+        const name = cls.childForFieldName('name')!.text;
+        if (this.moduleClasses.has(name)) continue;
+        const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+        if (bases.some((b) => b && (this.qualify(b) === 'torch.nn.Module' || this.moduleClasses.has(b.text)))) {
+          this.moduleClasses.add(name);
+          grew = true;
+        }
+      }
+    }
+  }
+
+  /** The dotted torch path an expression names (`F.gelu` → torch.nn.functional.gelu), unless shadowed locally. */
+  private qualify(node: Node): string | undefined {
+    if (node.type === 'identifier') {
+      if (this.scopes.some((s) => s.locals.has(node.text))) return undefined;
+      return this.aliases.get(node.text);
+    }
+    if (node.type === 'attribute') {
+      const base = this.qualify(node.childForFieldName('object')!);
+      return base ? `${base}.${node.childForFieldName('attribute')!.text}` : undefined;
+    }
+    return undefined;
+  }
+
+  private kindOf(node: Node): Kind {
+    switch (node.type) {
+      case 'identifier': {
+        for (let i = this.scopes.length - 1; i >= 0; i--) {
+          const kind = this.scopes[i].locals.get(node.text);
+          if (kind) return kind;
+        }
+        return 'unknown';
+      }
+      case 'attribute': {
+        const object = node.childForFieldName('object')!;
+        const attr = node.childForFieldName('attribute')!.text;
+        if (object.text === 'self') return this.currentClass()?.attrs.get(attr) ?? 'unknown';
+        if (attr === 'shape') return 'shape';
+        if (['T', 'mT', 'real', 'imag'].includes(attr)) return this.kindOf(object) === 'tensor' ? 'tensor' : 'unknown';
+        if (['ndim', 'dtype', 'device', 'is_cuda', 'requires_grad'].includes(attr)) return 'other';
+        return 'unknown';
+      }
+      case 'call': return this.callKind(node);
+      case 'binary_operator': {
+        const l = this.kindOf(node.childForFieldName('left')!), r = this.kindOf(node.childForFieldName('right')!);
+        if ([l, r].some(isTensorKind)) return 'tensor';
+        return l === 'unknown' || r === 'unknown' ? 'unknown' : 'scalar';
+      }
+      case 'unary_operator': return this.kindOf(node.childForFieldName('argument')!);
+      case 'parenthesized_expression': return node.namedChildren[0] ? this.kindOf(node.namedChildren[0]) : 'unknown';
+      case 'subscript': {
+        const k = this.kindOf(node.childForFieldName('value')!);
+        if (isTensorKind(k) || k === 'tensors') return 'tensor';
+        if (k === 'shape') return node.childForFieldName('subscript')?.type === 'slice' ? 'shape' : 'scalar';
+        return 'unknown';
+      }
+      case 'integer': case 'float': case 'true': case 'false': case 'string': case 'none': return 'other';
+      default: return 'unknown';
+    }
+  }
+
+  private callKind(node: Node): Kind {
+    const fn = node.childForFieldName('function')!;
+    const path = this.qualify(fn);
+    if (path) {
+      if (moduleIndex.has(path) || containers[path]) return 'module';
+      if (path === 'torch.nn.Parameter') return 'param';
+      const spelling = functionIndex.get(path)?.[0];
+      if (spelling) return spelling.op.returns ?? 'tensor';
+      return isTorchPath(path) ? 'tensor' : 'unknown';
+    }
+    if (fn.type === 'identifier') {
+      if (this.moduleClasses.has(fn.text)) return 'module';
+      if (['len', 'int', 'float', 'round', 'sum', 'max', 'min', 'abs'].includes(fn.text)) return 'scalar';
+      return 'unknown';
+    }
+    if (fn.type === 'attribute') {
+      const object = fn.childForFieldName('object')!;
+      const method = fn.childForFieldName('attribute')!.text;
+      const receiver = this.kindOf(object);
+      if (receiver === 'module') return 'tensor';
+      if (isTensorKind(receiver) || receiver === 'unknown') {
+        const spelling = methodIndex.get(method.replace(/_$/, ''))?.[0];
+        if (spelling && (isTensorKind(receiver) || !AMBIGUOUS_METHODS.has(method))) return spelling.op.returns ?? 'tensor';
+      }
+    }
+    return 'unknown';
+  }
+
+  private currentClass(): ClassInfo | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].cls) return this.scopes[i].cls;
+    return this.classes[this.classes.length - 1];
+  }
+
+  // ---- statements -----------------------------------------------------------------------------------------------
+
+  private emitStatement(node: Node): string {
+    return this.emit(node);
+  }
+
+  private emit(node: Node): string {
+    if (!isStatement(node)) return this.emitNode(node);
+    const start = this.pendingMarkers.length;
+    const text = this.emitNode(node);
+    const messages = [...new Set(this.pendingMarkers.splice(start))];
+    return messages.length ? `${text}  # rosetta: not converted: ${messages.join('; ')}` : text;
+  }
+
+  private emitNode(node: Node): string {
+    switch (node.type) {
+      case 'class_definition': return this.emitClass(node);
+      case 'function_definition': return this.emitFunction(node);
+      case 'call': return this.emitCall(node);
+      case 'attribute': return this.emitAttribute(node);
+      case 'identifier': return this.emitIdentifier(node);
+      case 'assignment': return this.emitAssignment(node);
+      case 'augmented_assignment': return this.emitAugmented(node);
+      case 'expression_statement': return this.emitExpressionStatement(node);
+      case 'import_statement': case 'import_from_statement':
+        return this.isTorchImport(node) ? 'pass  # torch import removed' : node.text;
+      case 'with_statement': return this.emitWith(node);
+      case 'for_statement': this.bindTargets(node.childForFieldName('left')!, 'unknown'); return this.splice(node);
+      case 'comment': case 'string': case 'integer': case 'float': return node.text;
+      default: return this.splice(node);
+    }
+  }
+
+  /** The node's own text with each child replaced by its emitted form. */
+  private splice(node: Node): string {
+    if (node.childCount === 0) return node.text;
+    let out = '';
+    let cursor = node.startIndex;
+    for (const child of node.children) {
+      if (!child) continue;
+      out += this.source.slice(cursor, child.startIndex) + this.emit(child);
+      cursor = child.endIndex;
+    }
+    return out + this.source.slice(cursor, node.endIndex);
+  }
+
+  private emitClass(node: Node): string {
+    const name = node.childForFieldName('name')!.text;
+    const isModule = this.moduleClasses.has(name);
+    const info: ClassInfo = { name, attrs: new Map() };
+    if (isModule) {
+      this.usesModules = true;
+      this.collectAttributes(node, info);
+    }
+    this.classes.push(info);
+    try {
+      if (!isModule) return this.splice(node);
+      const bases = node.childForFieldName('superclasses')!;
+      const body = node.childForFieldName('body')!;
+      const newBases = bases.namedChildren.map((b) => (b && this.qualify(b) === 'torch.nn.Module' ? 'nnx.Module' : b!.text)).join(', ');
+      return this.source.slice(node.startIndex, bases.startIndex) + `(${newBases})` + this.source.slice(bases.endIndex, body.startIndex) + this.splice(body);
+    } finally {
+      this.classes.pop();
+    }
+  }
+
+  /** Attribute kinds from every `self.x = ...` in the class, so that methods see them before assignment order. */
+  private collectAttributes(cls: Node, info: ClassInfo) {
+    for (const assign of cls.descendantsOfType('assignment')) {
+      const left = assign?.childForFieldName('left');
+      const right = assign?.childForFieldName('right');
+      if (!left || !right || left.type !== 'attribute' || left.childForFieldName('object')!.text !== 'self') continue;
+      const kind = this.kindOf(right);
+      const attr = left.childForFieldName('attribute')!.text;
+      if (kind !== 'unknown' || !info.attrs.has(attr)) info.attrs.set(attr, kind);
+    }
+    for (const call of cls.descendantsOfType('call')) {
+      const fn = call?.childForFieldName('function');
+      if (fn?.text !== 'self.register_buffer') continue;
+      const nameArg = call!.childForFieldName('arguments')!.namedChildren[0];
+      const name = nameArg ? evalLiteral(nameArg) : undefined;
+      if (typeof name === 'string') info.attrs.set(name, 'buffer');
+    }
+  }
+
+  private emitFunction(node: Node): string {
+    const cls = this.classes[this.classes.length - 1];
+    const inModule = !!cls && this.moduleClasses.has(cls.name) && node.parent?.parent?.type === 'class_definition';
+    const name = node.childForFieldName('name')!;
+    const params = node.childForFieldName('parameters')!;
+    const scope: FunctionScope = { locals: new Map(), cls: inModule ? cls : undefined, buildsModules: inModule && name.text === '__init__' };
+    this.collectParams(params, scope);
+    this.scopes.push(scope);
+    try {
+      const body = node.childForFieldName('body')!;
+      let head = this.source.slice(node.startIndex, name.startIndex);
+      head += inModule && name.text === 'forward' ? '__call__' : name.text;
+      let paramText = this.splice(params);
+      if (scope.buildsModules) paramText = addRngsParam(params);
+      const returnType = node.childForFieldName('return_type');
+      const afterParams = returnType
+        ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
+        : this.source.slice(params.endIndex, body.startIndex);
+      return head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.splice(body);
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private collectParams(params: Node, scope: FunctionScope) {
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      const ident = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+      if (!ident || ident.text === 'self') continue;
+      const annotation = p.childForFieldName('type')?.text ?? '';
+      const defaultValue = p.childForFieldName('value');
+      let kind: Kind = 'unknown';
+      if (/Tensor|Array/.test(annotation)) kind = 'tensor';
+      else if (/^(int|float|bool|str)\b/.test(annotation)) kind = 'other';
+      else if (defaultValue && defaultValue.type !== 'none') kind = 'other';
+      else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') kind = 'other';
+      scope.locals.set(ident.text, kind);
+    }
+  }
+
+  private emitAssignment(node: Node): string {
+    const left = node.childForFieldName('left')!;
+    const right = node.childForFieldName('right');
+    if (!right) return this.splice(node);
+    // y[:, 0] = v on a tensor → y = y.at[:, 0].set(v)
+    if (left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
+      return this.indexUpdate(left, 'set', this.emit(right));
+    }
+    const tied = this.tiedWeight(left, right);
+    if (tied) return tied;
+    const text = this.splice(node);
+    this.bindTargets(left, this.kindOf(right), right);
+    return text;
+  }
+
+  /** `self.head.weight = self.emb.weight`: the Linear reads the Embedding's table, so they stay one parameter. */
+  private tiedWeight(left: Node, right: Node): string | undefined {
+    if (left.type !== 'attribute' || right.type !== 'attribute') return undefined;
+    if (left.childForFieldName('attribute')!.text !== 'weight' || right.childForFieldName('attribute')!.text !== 'weight') return undefined;
+    const a = left.childForFieldName('object')!, b = right.childForFieldName('object')!;
+    const kindOfAttr = (n: Node) => (n.type === 'attribute' && n.childForFieldName('object')!.text === 'self' ? this.moduleTypes.get(n.childForFieldName('attribute')!.text) : undefined);
+    const [ka, kb] = [kindOfAttr(a), kindOfAttr(b)];
+    const linear = ka === 'torch.nn.Linear' ? a : kb === 'torch.nn.Linear' ? b : undefined;
+    const embedding = ka === 'torch.nn.Embedding' ? a : kb === 'torch.nn.Embedding' ? b : undefined;
+    if (!linear || !embedding) return undefined;
+    this.record(left, 'weight tying', 'tie', 'TiedLinear', ['the Linear computes x @ embedding.T, sharing the Embedding table']);
+    return `${linear.text} = ${this.emitter.helper('TiedLinear')}(${linear.text}, ${embedding.text})`;
+  }
+
+  private moduleTypes = new Map<string, string>();
+
+  private bindTargets(target: Node, kind: Kind, value?: Node) {
+    const scope = this.scopes[this.scopes.length - 1];
+    if (target.type === 'identifier') {
+      scope?.locals.set(target.text, kind === 'tensors' ? 'tensor' : kind);
+      return;
+    }
+    if (target.type === 'attribute' && target.childForFieldName('object')!.text === 'self' && value) {
+      const path = value.type === 'call' ? this.qualify(value.childForFieldName('function')!) : undefined;
+      if (path) this.moduleTypes.set(target.childForFieldName('attribute')!.text, path);
+      return;
+    }
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(target.type)) {
+      const elementKind: Kind = kind === 'tensors' ? 'tensor' : kind === 'shape' ? 'scalar' : 'unknown';
+      for (const t of target.namedChildren) if (t) this.bindTargets(t, elementKind);
+    }
+  }
+
+  private emitAugmented(node: Node): string {
+    const left = node.childForFieldName('left')!;
+    const op = node.childForFieldName('operator')!.text;
+    const right = node.childForFieldName('right')!;
+    if (left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
+      const method = { '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide' }[op];
+      if (method) {
+        const value = method === 'subtract' ? `-(${this.emit(right)})` : this.emit(right);
+        return this.indexUpdate(left, method === 'subtract' ? 'add' : method, value);
+      }
+    }
+    return this.splice(node);
+  }
+
+  private indexUpdate(subscript: Node, method: string, value: string): string {
+    const target = subscript.childForFieldName('value')!;
+    const index = this.source.slice(target.endIndex, subscript.endIndex);
+    const targetText = this.emit(target);
+    const indexText = this.spliceRange(subscript, target.endIndex);
+    this.record(subscript, `index ${method}`, 'index_update', `.at[${index.slice(1, -1)}].${method}`, ['JAX arrays are immutable: the update returns a new array bound to the same name']);
+    return `${targetText} = ${targetText}.at${indexText}.${method}(${value})`;
+  }
+
+  /** Emits the children of `node` that start at or after `from`, with the text between them. */
+  private spliceRange(node: Node, from: number): string {
+    let out = '';
+    let cursor = from;
+    for (const child of node.children) {
+      if (!child || child.startIndex < from) continue;
+      out += this.source.slice(cursor, child.startIndex) + this.emit(child);
+      cursor = child.endIndex;
+    }
+    return out + this.source.slice(cursor, node.endIndex);
+  }
+
+  private emitExpressionStatement(node: Node): string {
+    const expr = node.namedChildren[0];
+    if (expr?.type === 'call') {
+      const fn = expr.childForFieldName('function')!;
+      if (fn.type === 'attribute') {
+        const method = fn.childForFieldName('attribute')!.text;
+        const receiver = fn.childForFieldName('object')!;
+        if (receiver.text === 'self' && method === 'register_buffer') return this.registerBuffer(expr);
+        if (method.endsWith('_') && !method.startsWith('_') && methodIndex.get(method.slice(0, -1))?.some((s) => s.op.inplace)) {
+          return this.inplaceStatement(expr, receiver, method.slice(0, -1));
+        }
+      }
+    }
+    return this.splice(node);
+  }
+
+  /** x.add_(y) as a statement → x = jnp.add(x, y) */
+  private inplaceStatement(call: Node, receiver: Node, method: string): string {
+    const converted = this.emitMethod(call, receiver, method, true);
+    if (converted === undefined) return this.splice(call);
+    if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${this.emit(receiver)} = ${converted}`;
+    if (receiver.type === 'subscript') {
+      return this.indexUpdate(receiver, 'set', converted);
+    }
+    return this.mark(call, `in-place ${method}_ on ${receiver.text}`, 'in-place update of this expression has no JAX equivalent');
+  }
+
+  private registerBuffer(call: Node): string {
+    const args = this.collectArgs(call);
+    const [nameArg, value] = args.positional;
+    const persistent = args.keywords.persistent ?? args.positional[2];
+    if (!nameArg || typeof nameArg.lit !== 'string' || !value) return this.mark(call, 'register_buffer', 'the buffer name must be a string literal');
+    const cls = persistent && persistent.lit === false ? 'TransientBuffer' : 'Buffer';
+    this.emitter.helper('Buffer');
+    this.record(call, 'torch.nn.Module.register_buffer', 'buffer', cls, []);
+    return `self.${nameArg.lit} = ${cls}(${value.text})`;
+  }
+
+  private emitWith(node: Node): string {
+    const clause = node.namedChildren.find((c) => c?.type === 'with_clause');
+    const items = clause?.namedChildren ?? [];
+    const noGrad = items.length === 1 && items[0] && /^(torch\.)?(no_grad|inference_mode)\(\)$/.test(this.pathText(items[0]));
+    if (!noGrad) return this.splice(node);
+    const body = node.childForFieldName('body')!;
+    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', ['JAX computes gradients only inside jax.grad, so no_grad needs no counterpart']);
+    return `if True:  # was: with ${items[0]!.text}` + this.source.slice(clause!.endIndex, body.startIndex).replace(/^:/, '') + this.splice(body);
+  }
+
+  private pathText(item: Node): string {
+    const call = item.type === 'with_item' ? item.namedChildren[0] : item;
+    if (call?.type !== 'call') return item.text;
+    const path = this.qualify(call.childForFieldName('function')!);
+    return path ? `${path}()` : item.text;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------------------------
+
+  private emitIdentifier(node: Node): string {
+    const path = this.qualify(node);
+    return path && isTorchPath(path) ? this.emitTorchValue(node, path) : node.text;
+  }
+
+  private emitAttribute(node: Node): string {
+    const object = node.childForFieldName('object')!;
+    const attr = node.childForFieldName('attribute')!.text;
+    const path = this.qualify(node);
+    if (path && isTorchPath(path)) return this.emitTorchValue(node, path);
+    const isStore = node.parent?.type === 'assignment' && node.parent.childForFieldName('left')?.id === node.id;
+    if (object.text === 'self' && !isStore) {
+      const kind = this.currentClass()?.attrs.get(attr);
+      if (kind === 'param' || kind === 'buffer') return `self.${attr}[...]`;
+    }
+    if (isTensorKind(this.kindOf(object)) && attr === 'data') return this.emit(object);
+    return this.splice(node);
+  }
+
+  /** A torch name used as a value: dtypes, constants, or a function passed along (act = F.gelu). */
+  private emitTorchValue(node: Node, path: string): string {
+    if (dtypeNames[path]) return dtypeNames[path];
+    if (constants[path]) return constants[path];
+    const spelling = functionIndex.get(path)?.[0];
+    if (spelling) {
+      const param = this.emitter.fresh('x');
+      try {
+        const body = this.applyOp(node, path, spelling, [{ text: param, tensor: true }], {});
+        return `(lambda ${param}: ${body})`;
+      } catch (e) {
+        if (!(e instanceof UnsupportedError || e instanceof BindError)) throw e;
+      }
+    }
+    return this.mark(node, path, 'no JAX equivalent is known for this torch name');
+  }
+
+  private collectArgs(call: Node): { positional: Arg[]; keywords: Record<string, Arg>; starred: boolean } {
+    const positional: Arg[] = [];
+    const keywords: Record<string, Arg> = {};
+    let starred = false;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const value = a.childForFieldName('value')!;
+        keywords[a.childForFieldName('name')!.text] = this.toArg(value);
+      } else if (a.type === 'list_splatting' || a.type === 'dictionary_splatting') {
+        starred = true;
+        positional.push({ text: this.emit(a) });
+      } else {
+        positional.push(this.toArg(a));
+      }
+    }
+    return { positional, keywords, starred };
+  }
+
+  private toArg(node: Node): Arg {
+    return { text: this.emit(node), lit: evalLiteral(node), tensor: isTensorKind(this.kindOf(node)) };
+  }
+
+  private emitCall(node: Node): string {
+    const fn = node.childForFieldName('function')!;
+    const path = this.qualify(fn);
+    if (path && isTorchPath(path)) return this.emitTorchCall(node, path);
+    if (fn.type === 'attribute') {
+      const receiver = fn.childForFieldName('object')!;
+      const method = fn.childForFieldName('attribute')!.text;
+      if (method === 'forward' && this.kindOf(receiver) === 'module') return `${this.emit(receiver)}${this.spliceRange(node, fn.endIndex)}`;
+      const converted = this.emitMethod(node, receiver, method, false);
+      if (converted !== undefined) return converted;
+    }
+    if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) return this.withRngs(node, this.splice(node));
+    return this.splice(node);
+  }
+
+  /** A Tensor method call, or undefined when the receiver is not a tensor. */
+  private emitMethod(node: Node, receiver: Node, method: string, inplace: boolean): string | undefined {
+    const kind = this.kindOf(receiver);
+    if (!(isTensorKind(kind) || (kind === 'unknown' && !AMBIGUOUS_METHODS.has(method)))) return undefined;
+    const name = inplace ? method : method;
+    const spellings = methodIndex.get(name);
+    if (!spellings) {
+      if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) {
+        if (method.endsWith('_') && methodIndex.has(method.slice(0, -1))) return undefined;
+        return this.mark(node, `Tensor.${method}`, 'no JAX equivalent is known for this Tensor method');
+      }
+      return undefined;
+    }
+    const args = this.collectArgs(node);
+    const self: Arg = { text: this.emit(receiver), tensor: true };
+    return this.applyOverloads(node, `Tensor.${name}`, spellings, [self, ...args.positional], args.keywords);
+  }
+
+  private emitTorchCall(node: Node, path: string): string {
+    const args = this.collectArgs(node);
+    if (args.starred) return this.mark(node, path, 'calls with *args or **kwargs cannot be bound to the signature statically');
+    const module = moduleIndex.get(path);
+    if (module) {
+      try {
+        const bound = bind(module.sig, args.positional, args.keywords);
+        const text = module.module.jax(bound, this.emitter);
+        this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? []);
+        return this.withRngsText(node, text);
+      } catch (e) {
+        return this.failed(node, path, e);
+      }
+    }
+    const container = containers[path];
+    if (container) {
+      try {
+        const text = container(args.positional, args.keywords, this.emitter, this.aliases);
+        this.record(node, path, 'container', text.split('(')[0], []);
+        return text;
+      } catch (e) {
+        return this.failed(node, path, e);
+      }
+    }
+    const special = specialFunctions[path];
+    if (special) {
+      try {
+        const text = special(args.positional, args.keywords, this.emitter);
+        this.record(node, path, path.split('.').pop()!, text.split('(')[0], []);
+        return text;
+      } catch (e) {
+        return this.failed(node, path, e);
+      }
+    }
+    const spellings = functionIndex.get(path);
+    if (!spellings) return this.mark(node, path, 'no JAX equivalent is known for this torch API');
+    return this.applyOverloads(node, path, spellings, args.positional, args.keywords);
+  }
+
+  /** Tries each spelling of an API in turn (torch.max(x) and torch.max(x, dim) are different ops). */
+  private applyOverloads(node: Node, api: string, spellings: FunctionSpelling[], positional: Arg[], keywords: Record<string, Arg>): string {
+    let lastError: unknown;
+    for (const spelling of spellings) {
+      try {
+        return this.applyOp(node, api, spelling, positional, keywords);
+      } catch (e) {
+        if (!(e instanceof BindError)) return this.failed(node, api, e);
+        lastError = e;
+      }
+    }
+    return this.failed(node, api, lastError);
+  }
+
+  private applyOp(node: Node, api: string, spelling: FunctionSpelling, positional: Arg[], keywords: Record<string, Arg>): string {
+    const bound: Bound = bind(spelling.sig, positional, keywords);
+    const text = spelling.op.jax(bound, this.emitter);
+    this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? []);
+    return text;
+  }
+
+  private withRngs(node: Node, text: string): string {
+    this.usesModules = true;
+    return this.withRngsText(node, text);
+  }
+
+  /** Modules built in a converted __init__ get `rngs`; elsewhere there is no generator to hand them. */
+  private withRngsText(node: Node, text: string): string {
+    if (!text.includes('rngs=rngs')) {
+      if (!/\)$/.test(text) || !this.builtHere(text)) return text;
+      text = text.replace(/\)$/, text.endsWith('()') ? 'rngs=rngs)' : ', rngs=rngs)');
+    }
+    if (!this.scopes.some((s) => s.buildsModules)) {
+      this.warn(node, 'this module is built outside a converted __init__: pass `rngs=nnx.Rngs(0)` (or your own) where it is called');
+    }
+    return text;
+  }
+
+  /** Whether a constructor text builds a user module class of this file (which takes rngs). */
+  private builtHere(text: string): boolean {
+    const name = /^([A-Za-z_][\w]*)\(/.exec(text)?.[1];
+    return !!name && this.moduleClasses.has(name);
+  }
+
+  // ---- reporting ------------------------------------------------------------------------------------------------
+
+  private record(node: Node, api: string, op: string, target: string, notes: string[]) {
+    this.mappings.push({ line: node.startPosition.row + 1, api, op, target, notes });
+  }
+
+  private failed(node: Node, api: string, error: unknown): string {
+    if (error instanceof UnsupportedError || error instanceof BindError) return this.mark(node, api, error.message);
+    throw error;
+  }
+
+  /** Keeps the original text, adds a marker comment at the end of its line, and reports it. */
+  private mark(node: Node, api: string, reason: string): string {
+    const message = `${api}: ${reason}`;
+    this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'error', message, api });
+    this.pendingMarkers.push(message);
+    return node.text;
+  }
+
+  private warn(node: Node, message: string) {
+    this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'warning', message });
+  }
+
+  private skipLine(index: number): number {
+    const nl = this.source.indexOf('\n', index);
+    return nl < 0 ? this.source.length : nl + 1;
+  }
+
+  /** Joins the emitted pieces with the JAX imports and the helpers the code uses. */
+  private assemble(body: string[], insertAt: number): string {
+    const prelude = preludeFor([...this.helpers, ...(this.usesModules ? ['load_torch_state_dict'] : [])]);
+    const before = body.slice(0, insertAt).join('');
+    const after = body.slice(insertAt).join('').replace(/^\n+/, '');
+    const sep = before && !before.endsWith('\n') ? '\n' : '';
+    return `${before}${sep}${JAX_HEADER.join('\n')}\n${prelude ? `\n${prelude}\n\n` : '\n'}${after}`;
+  }
+}
+
+/** Statements collect the markers of what they could not convert into one comment at their end. */
+function isStatement(node: Node): boolean {
+  return node.parent?.type === 'block' || node.parent?.type === 'module';
+}
+
+function isTorchPath(path: string): boolean {
+  return TORCH_ROOTS.includes(path.split('.')[0]);
+}
+
+function isTensorKind(kind: Kind): boolean {
+  return kind === 'tensor' || kind === 'param' || kind === 'buffer';
+}
+
+function isPreamble(stmt: Node): boolean {
+  return (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string') || (stmt.type === 'import_from_statement' && stmt.text.startsWith('from __future__'));
+}
+
+/** `def __init__(self, a, b=1)` → `def __init__(self, a, b=1, *, rngs: nnx.Rngs)` */
+function addRngsParam(params: Node): string {
+  const items = params.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+  const hasStar = items.some((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator');
+  const kwargs = items.find((p) => p.type === 'dictionary_splat_pattern');
+  const rngs = hasStar ? 'rngs: nnx.Rngs' : '*, rngs: nnx.Rngs';
+  const text = params.text;
+  if (kwargs) {
+    const at = kwargs.startIndex - params.startIndex;
+    return `${text.slice(0, at)}${rngs}, ${text.slice(at)}`;
+  }
+  const close = text.lastIndexOf(')');
+  const inner = text.slice(1, close).trimEnd();
+  const sep = inner.length ? (inner.endsWith(',') ? ' ' : ', ') : '';
+  return `(${inner}${sep}${rngs})`;
+}
