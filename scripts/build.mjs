@@ -1,6 +1,6 @@
 // Bundles the CLI/server (and, when present, the VS Code client) with esbuild into dist/, beside the runtime wasm.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -18,4 +18,9 @@ const entries = [{ in: 'server/src/cli.ts', out: 'dist/cli.js' }];
 if (existsSync('client/src/extension.ts')) entries.push({ in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] });
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
-await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })));
+const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
+await Promise.all([
+  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })),
+  // tests are bundled too, one file each, and load the grammar and runtime wasm from dist/
+  build({ ...common, entryPoints: tests.map((f) => `test/${f}`), outdir: `${process.env.ROSETTA_BUILD_DIR ?? 'out'}/test`, external: ['mocha'] }),
+]);

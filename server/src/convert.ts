@@ -56,7 +56,7 @@ interface FunctionScope {
 
 const TORCH_ROOTS = ['torch', 'torchvision', 'torchaudio'];
 /** Method names common on Python values too; converted only when the receiver is known to be a tensor. */
-const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'max', 'min', 'sum', 'type', 'float', 'int', 'all', 'any', 'item', 'to', 'size', 'numel', 'round', 'abs', 'mean']);
+const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'get', 'pop', 'append', 'extend', 'update', 'replace']);
 const JAX_HEADER = ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'];
 
 export function convertTorchToJax(text: string): ConversionResult {
@@ -224,7 +224,7 @@ class Converter {
       if (receiver === 'module') return 'tensor';
       if (isTensorKind(receiver) || receiver === 'unknown') {
         const spelling = methodIndex.get(method.replace(/_$/, ''))?.[0];
-        if (spelling && (isTensorKind(receiver) || !AMBIGUOUS_METHODS.has(method))) return spelling.op.returns ?? 'tensor';
+        if (spelling && (isTensorKind(receiver) || !this.looksLikePythonMethod(node, method))) return spelling.op.returns ?? 'tensor';
       }
     }
     return 'unknown';
@@ -461,7 +461,7 @@ class Converter {
 
   /** x.add_(y) as a statement → x = jnp.add(x, y) */
   private inplaceStatement(call: Node, receiver: Node, method: string): string {
-    const converted = this.emitMethod(call, receiver, method, true);
+    const converted = this.emitMethod(call, receiver, method);
     if (converted === undefined) return this.splice(call);
     if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${this.emit(receiver)} = ${converted}`;
     if (receiver.type === 'subscript') {
@@ -567,7 +567,7 @@ class Converter {
       const receiver = fn.childForFieldName('object')!;
       const method = fn.childForFieldName('attribute')!.text;
       if (method === 'forward' && this.kindOf(receiver) === 'module') return `${this.emit(receiver)}${this.spliceRange(node, fn.endIndex)}`;
-      const converted = this.emitMethod(node, receiver, method, false);
+      const converted = this.emitMethod(node, receiver, method);
       if (converted !== undefined) return converted;
     }
     if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) return this.withRngs(node, this.splice(node));
@@ -575,10 +575,10 @@ class Converter {
   }
 
   /** A Tensor method call, or undefined when the receiver is not a tensor. */
-  private emitMethod(node: Node, receiver: Node, method: string, inplace: boolean): string | undefined {
+  private emitMethod(node: Node, receiver: Node, method: string): string | undefined {
     const kind = this.kindOf(receiver);
-    if (!(isTensorKind(kind) || (kind === 'unknown' && !AMBIGUOUS_METHODS.has(method)))) return undefined;
-    const name = inplace ? method : method;
+    if (!(isTensorKind(kind) || (kind === 'unknown' && !this.looksLikePythonMethod(node, method)))) return undefined;
+    const name = method;
     const spellings = methodIndex.get(name);
     if (!spellings) {
       if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) {
@@ -590,6 +590,13 @@ class Converter {
     const args = this.collectArgs(node);
     const self: Arg = { text: this.emit(receiver), tensor: true };
     return this.applyOverloads(node, `Tensor.${name}`, spellings, [self, ...args.positional], args.keywords);
+  }
+
+  /** `s.split(',')` on a value of unknown type is a str method; `x.split(2, dim=1)` a Tensor one. */
+  private looksLikePythonMethod(call: Node, method: string): boolean {
+    if (!AMBIGUOUS_METHODS.has(method)) return false;
+    const first = call.childForFieldName('arguments')?.namedChildren[0];
+    return method !== 'split' || !first || first.type === 'string';
   }
 
   private emitTorchCall(node: Node, path: string): string {

@@ -7,21 +7,20 @@ export type { Node, Tree };
 
 let parser: Parser | undefined;
 
-/** grammars/ sits next to dist/ in the package and next to server/ in the repo. */
-function grammarPath(): string {
-  const candidates = [
-    path.join(__dirname, '..', 'grammars', 'tree-sitter-python.wasm'),
-    path.join(__dirname, '..', '..', '..', 'grammars', 'tree-sitter-python.wasm'),
-  ];
+/** The first existing file among the bundle's neighbours (dist/, out/test/) and the repository root. */
+function findFile(relatives: string[]): string {
+  const roots = [__dirname, path.join(__dirname, '..'), path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..')];
+  const candidates = roots.flatMap((root) => relatives.map((r) => path.join(root, r)));
   const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`tree-sitter-python.wasm not found (looked in ${candidates.join(', ')})`);
+  if (!found) throw new Error(`${relatives[0]} not found near ${__dirname}`);
   return found;
 }
 
 export async function initParser(): Promise<Parser> {
   if (parser) return parser;
-  await Parser.init();
-  const language = await Language.load(grammarPath());
+  const runtime = findFile(['web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm']);
+  await Parser.init({ locateFile: () => runtime });
+  const language = await Language.load(findFile(['grammars/tree-sitter-python.wasm']));
   parser = new Parser();
   parser.setLanguage(language);
   return parser;
@@ -35,16 +34,19 @@ export function parsePython(text: string): Tree {
   return tree;
 }
 
-/** The first syntax error in a tree, as a 1-based line and column, or undefined. */
+/** The first syntax error in source order, as a 1-based line and column, or undefined. */
 export function firstSyntaxError(tree: Tree): { line: number; column: number; text: string } | undefined {
-  if (!tree.rootNode.hasError) return undefined;
-  const stack: Node[] = [tree.rootNode];
-  while (stack.length) {
-    const node = stack.shift()!;
-    if (node.isError || node.isMissing) {
-      return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, text: node.isMissing ? `missing ${node.type}` : node.text.slice(0, 40) };
+  const visit = (node: Node): Node | undefined => {
+    if (node.isError || node.isMissing) return node;
+    for (const child of node.children) {
+      if (child && (child.hasError || child.isMissing)) {
+        const found = visit(child);
+        if (found) return found;
+      }
     }
-    for (const child of node.children) if (child && child.hasError) stack.push(child);
-  }
-  return { line: 1, column: 1, text: '' };
+    return undefined;
+  };
+  if (!tree.rootNode.hasError) return undefined;
+  const node = visit(tree.rootNode) ?? tree.rootNode;
+  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, text: node.isMissing ? `missing ${node.type}` : node.text.split('\n')[0].slice(0, 40) };
 }

@@ -1,13 +1,17 @@
 // Indexes every catalogue entry by the torch spellings that reach it.
 import { elementwise } from './ops/elementwise';
+import { reductions } from './ops/reductions';
+import { shapeOps } from './ops/shape';
+import { nnOps } from './ops/nn';
+import { nnModules } from './modules';
 import { parseSignature, type Signature } from './signature';
 import type { ModuleEntry, OpEntry } from './types';
 
 export interface FunctionSpelling { op: OpEntry; sig: Signature; method: boolean }
 export interface ModuleSpelling { module: ModuleEntry; sig: Signature }
 
-const opGroups: OpEntry[][] = [elementwise];
-const moduleGroups: ModuleEntry[][] = [];
+const opGroups: OpEntry[][] = [elementwise, reductions, shapeOps, nnOps];
+const moduleGroups: ModuleEntry[][] = [nnModules];
 
 export const ops: OpEntry[] = opGroups.flat();
 export const modules: ModuleEntry[] = moduleGroups.flat();

@@ -1,0 +1,4 @@
+// torch.nn module classes and their Flax NNX counterparts.
+import type { ModuleEntry } from './types';
+
+export const nnModules: ModuleEntry[] = [];

@@ -1,0 +1,4 @@
+// Reductions, scans, sorting and selection.
+import type { OpEntry } from '../types';
+
+export const reductions: OpEntry[] = [];

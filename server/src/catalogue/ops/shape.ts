@@ -1,0 +1,4 @@
+// Shape, indexing and joining ops, tensor creation and dtype/device methods.
+import type { OpEntry } from '../types';
+
+export const shapeOps: OpEntry[] = [];
