@@ -13,6 +13,12 @@ interface Case { id: string; entry: string; spec: ConformanceCase; module: boole
 
 const HEADER = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
 
+/** A case may hold statements, one per line; its last line is the returned expression. */
+function functionBody(torch: string): string[] {
+  const lines = torch.split('\n');
+  return [...lines.slice(0, -1).map((l) => `    ${l}`), `    return ${lines[lines.length - 1]}`];
+}
+
 function buildSource(): { source: string; cases: Case[] } {
   const lines = [...HEADER];
   const cases: Case[] = [];
@@ -26,7 +32,7 @@ function buildSource(): { source: string; cases: Case[] } {
       const firstLine = lines.length + 1;
       const body = module
         ? [`class Case${n}(nn.Module):`, '    def __init__(self):', '        super().__init__()', `        self.m = ${spec.torch}`, '', `    def forward(self, ${names.join(', ')}):`, `        return self.m(${names.join(', ')})`]
-        : [`def case${n}(${names.join(', ')}):`, `    return ${spec.torch}`];
+        : [`def case${n}(${names.join(', ')}):`, ...functionBody(spec.torch)];
       lines.push(...body, '', '');
       cases.push({ id: `${e.name}#${i}`, entry: module ? `Case${n}()` : `case${n}`, spec, module, firstLine, lastLine: lines.length });
     });

@@ -461,7 +461,7 @@ class Converter {
 
   /** x.add_(y) as a statement → x = jnp.add(x, y) */
   private inplaceStatement(call: Node, receiver: Node, method: string): string {
-    const converted = this.emitMethod(call, receiver, method);
+    const converted = this.emitMethod(call, receiver, method, `Tensor.${method}_`);
     if (converted === undefined) return this.splice(call);
     if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${this.emit(receiver)} = ${converted}`;
     if (receiver.type === 'subscript') {
@@ -575,7 +575,7 @@ class Converter {
   }
 
   /** A Tensor method call, or undefined when the receiver is not a tensor. */
-  private emitMethod(node: Node, receiver: Node, method: string): string | undefined {
+  private emitMethod(node: Node, receiver: Node, method: string, api = `Tensor.${method}`): string | undefined {
     const kind = this.kindOf(receiver);
     if (!(isTensorKind(kind) || (kind === 'unknown' && !this.looksLikePythonMethod(node, method)))) return undefined;
     const name = method;
@@ -589,7 +589,7 @@ class Converter {
     }
     const args = this.collectArgs(node);
     const self: Arg = { text: this.emit(receiver), tensor: true };
-    return this.applyOverloads(node, `Tensor.${name}`, spellings, [self, ...args.positional], args.keywords);
+    return this.applyOverloads(node, api, spellings, [self, ...args.positional], args.keywords);
   }
 
   /** `s.split(',')` on a value of unknown type is a str method; `x.split(2, dim=1)` a Tensor one. */

@@ -9,7 +9,8 @@ export type Status = 'exact' | 'explicit' | 'approximate';
 
 /** One real-framework conformance case: a torch expression over named random inputs. */
 export interface ConformanceCase {
-  /** torch expression using the inputs by name, e.g. "F.gelu(x)" or, for a module entry, "nn.Linear(4, 3)" */
+  /** torch expression using the inputs by name, e.g. "F.gelu(x)" or, for a module entry, "nn.Linear(4, 3)";
+   *  a function case may start with statements, one per line ("y = x.clone()\ny.add_(1)\ny") */
   torch: string;
   /** input specs as for the CLI: NAME=DTYPE[SHAPE][:LOW..HIGH] */
   inputs: string[];
