@@ -45,6 +45,8 @@ type Kind = ResultKind | 'param' | 'buffer' | 'other' | 'unknown';
 interface ClassInfo {
   name: string;
   attrs: Map<string, Kind>;
+  /** the class reads self.training, so its __init__ declares the `deterministic` flag nnx's eval()/train() set */
+  readsTraining?: boolean;
 }
 
 interface FunctionScope {
@@ -57,6 +59,8 @@ interface FunctionScope {
 const TORCH_ROOTS = ['torch', 'torchvision', 'torchaudio'];
 /** Method names common on Python values too; converted only when the receiver is known to be a tensor. */
 const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'get', 'pop', 'append', 'extend', 'update', 'replace']);
+/** torch.nn.Module methods that nnx modules lack; eval() and train() exist in nnx with the same meaning. */
+const TORCH_MODULE_METHODS = new Set(['apply', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'modules', 'named_modules', 'children', 'named_children', 'state_dict', 'load_state_dict', 'cuda', 'cpu', 'zero_grad', 'requires_grad_', 'register_parameter', 'add_module']);
 const JAX_HEADER = ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'];
 
 export function convertTorchToJax(text: string): ConversionResult {
@@ -270,21 +274,26 @@ class Converter {
 
   /** The node's own text with each child replaced by its emitted form. */
   private splice(node: Node): string {
-    if (node.childCount === 0) return node.text;
+    return this.spliceBetween(node, node.startIndex, node.endIndex);
+  }
+
+  /** The node's text between two offsets, with the children that start in that range emitted. */
+  private spliceBetween(node: Node, from: number, to: number): string {
+    if (node.childCount === 0) return this.source.slice(from, to);
     let out = '';
-    let cursor = node.startIndex;
+    let cursor = from;
     for (const child of node.children) {
-      if (!child) continue;
+      if (!child || child.startIndex < from || child.startIndex >= to) continue;
       out += this.source.slice(cursor, child.startIndex) + this.emit(child);
       cursor = child.endIndex;
     }
-    return out + this.source.slice(cursor, node.endIndex);
+    return out + this.source.slice(cursor, to);
   }
 
   private emitClass(node: Node): string {
     const name = node.childForFieldName('name')!.text;
     const isModule = this.moduleClasses.has(name);
-    const info: ClassInfo = { name, attrs: new Map() };
+    const info: ClassInfo = { name, attrs: new Map(), readsTraining: isModule && /\bself\.training\b/.test(node.text) };
     if (isModule) {
       this.usesModules = true;
       this.collectAttributes(node, info);
@@ -338,10 +347,22 @@ class Converter {
       const afterParams = returnType
         ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
         : this.source.slice(params.endIndex, body.startIndex);
-      return head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.splice(body);
+      return head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.emitBody(body, scope.buildsModules && !!cls?.readsTraining);
     } finally {
       this.scopes.pop();
     }
+  }
+
+  /** A function body; a module's __init__ that reads self.training first declares the flag nnx toggles. */
+  private emitBody(body: Node, declareTraining: boolean): string {
+    if (!declareTraining) return this.splice(body);
+    const first = body.namedChildren.find((s) => s && !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'));
+    const at = first ? first.startIndex : body.endIndex;
+    const indent = ' '.repeat(body.startPosition.column);
+    const line = 'self.deterministic = False  # torch modules start in training mode; nnx eval()/train() set this';
+    const before = this.spliceBetween(body, body.startIndex, at);
+    const after = this.spliceBetween(body, at, body.endIndex);
+    return first ? `${before}${line}\n${indent}${after}` : `${before}\n${indent}${line}`;
   }
 
   private collectParams(params: Node, scope: FunctionScope) {
@@ -426,21 +447,9 @@ class Converter {
     const target = subscript.childForFieldName('value')!;
     const index = this.source.slice(target.endIndex, subscript.endIndex);
     const targetText = this.emit(target);
-    const indexText = this.spliceRange(subscript, target.endIndex);
+    const indexText = this.spliceBetween(subscript, target.endIndex, subscript.endIndex);
     this.record(subscript, `index ${method}`, 'index_update', `.at[${index.slice(1, -1)}].${method}`, ['JAX arrays are immutable: the update returns a new array bound to the same name']);
     return `${targetText} = ${targetText}.at${indexText}.${method}(${value})`;
-  }
-
-  /** Emits the children of `node` that start at or after `from`, with the text between them. */
-  private spliceRange(node: Node, from: number): string {
-    let out = '';
-    let cursor = from;
-    for (const child of node.children) {
-      if (!child || child.startIndex < from) continue;
-      out += this.source.slice(cursor, child.startIndex) + this.emit(child);
-      cursor = child.endIndex;
-    }
-    return out + this.source.slice(cursor, node.endIndex);
   }
 
   private emitExpressionStatement(node: Node): string {
@@ -511,6 +520,10 @@ class Converter {
     const path = this.qualify(node);
     if (path && isTorchPath(path)) return this.emitTorchValue(node, path);
     const isStore = node.parent?.type === 'assignment' && node.parent.childForFieldName('left')?.id === node.id;
+    if (object.text === 'self' && attr === 'training' && this.currentClass()?.readsTraining) {
+      this.record(node, 'torch.nn.Module.training', 'training', 'not self.deterministic', ['nnx .eval()/.train() set `deterministic` on every module that has it']);
+      return '(not self.deterministic)';
+    }
     if (object.text === 'self' && !isStore) {
       const kind = this.currentClass()?.attrs.get(attr);
       if (kind === 'param' || kind === 'buffer') return `self.${attr}[...]`;
@@ -566,7 +579,10 @@ class Converter {
     if (fn.type === 'attribute') {
       const receiver = fn.childForFieldName('object')!;
       const method = fn.childForFieldName('attribute')!.text;
-      if (method === 'forward' && this.kindOf(receiver) === 'module') return `${this.emit(receiver)}${this.spliceRange(node, fn.endIndex)}`;
+      if (TORCH_MODULE_METHODS.has(method) && (receiver.text === 'self' ? !!this.scopes.some((sc) => sc.cls) : this.kindOf(receiver) === 'module')) {
+        return this.mark(node, `torch.nn.Module.${method}`, 'this torch.nn.Module method has no Flax NNX counterpart (weights come from load_torch_state_dict; nnx.state(model) lists them)');
+      }
+      if (method === 'forward' && this.kindOf(receiver) === 'module') return `${this.emit(receiver)}${this.spliceBetween(node, fn.endIndex, node.endIndex)}`;
       const converted = this.emitMethod(node, receiver, method);
       if (converted !== undefined) return converted;
     }
