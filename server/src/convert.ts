@@ -742,7 +742,7 @@ function isStatement(node: Node): boolean {
 }
 
 function isTorchPath(path: string): boolean {
-  return TORCH_ROOTS.includes(path.split('.')[0]);
+  return TORCH_ROOTS.includes(path.split('.')[0]) || path.startsWith('einops.layers.torch');
 }
 
 function isTensorKind(kind: Kind): boolean {

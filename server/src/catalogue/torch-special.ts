@@ -38,7 +38,20 @@ export const containers: Record<string, Builder> = {
   'torch.nn.ParameterDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'parameters')?.text ?? '{}'})`,
 };
 
+/** einops' torch layers wrap functions that accept JAX arrays as they are. */
+function einopsLayer(fn: string): Builder {
+  return (positional, keywords, e) => {
+    const pattern = only(positional, keywords, 'pattern');
+    if (!pattern || positional.length > (fn === 'reduce' ? 2 : 1)) e.unsupported(`einops ${fn} layer arguments`);
+    const reduction = fn === 'reduce' ? [(positional[1] ?? keywords.reduction)?.text ?? e.unsupported('Reduce needs a reduction')] : [];
+    const axes = Object.entries(keywords).filter(([k]) => k !== 'pattern' && k !== 'reduction').map(([k, v]) => `${k}=${v.text}`);
+    return `(lambda x: ${e.helper('einops')}.${fn}(${['x', pattern!.text, ...reduction, ...axes].join(', ')}))`;
+  };
+}
+
 export const specialFunctions: Record<string, Builder> = {
+  'einops.layers.torch.Rearrange': einopsLayer('rearrange'),
+  'einops.layers.torch.Reduce': einopsLayer('reduce'),
   'torch.nn.Parameter': (positional, keywords, e) => {
     const data = only(positional, keywords, 'data');
     if (!data) e.unsupported('nn.Parameter() without data');

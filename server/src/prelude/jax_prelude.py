@@ -2,6 +2,10 @@
 # copied into a converted file only when that file uses it. Every helper keeps PyTorch's semantics (NCHW layouts,
 # parameter names, return values) and is checked against real PyTorch by the conformance suite.
 
+# --- einops:
+import einops
+
+
 # --- Buffer:
 class Buffer(nnx.Variable):
     """A module buffer (torch register_buffer): state that is not trained."""
