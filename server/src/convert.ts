@@ -45,6 +45,8 @@ type Kind = ResultKind | 'param' | 'buffer' | 'other' | 'unknown';
 interface ClassInfo {
   name: string;
   attrs: Map<string, Kind>;
+  /** torch path of each attribute built by a constructor call (self.fc = nn.Linear(...) → torch.nn.Linear) */
+  constructors: Map<string, string>;
   /** the class reads self.training, so its __init__ declares the `deterministic` flag nnx's eval()/train() set */
   readsTraining?: boolean;
 }
@@ -208,6 +210,7 @@ class Converter {
 
   private callKind(node: Node): Kind {
     const fn = node.childForFieldName('function')!;
+    if (this.kindOf(fn) === 'module') return this.moduleResult(fn);
     const path = this.qualify(fn);
     if (path) {
       if (moduleIndex.has(path) || containers[path]) return 'module';
@@ -232,6 +235,13 @@ class Converter {
       }
     }
     return 'unknown';
+  }
+
+  /** What calling a module attribute returns (a tuple for MultiheadAttention, LSTM, ...). */
+  private moduleResult(fn: Node): Kind {
+    const attr = fn.type === 'attribute' && fn.childForFieldName('object')!.text === 'self' ? fn.childForFieldName('attribute')!.text : undefined;
+    const path = attr ? this.currentClass()?.constructors.get(attr) : undefined;
+    return (path && moduleIndex.get(path)?.module.returns) || 'tensor';
   }
 
   private currentClass(): ClassInfo | undefined {
@@ -266,7 +276,11 @@ class Converter {
       case 'import_statement': case 'import_from_statement':
         return this.isTorchImport(node) ? 'pass  # torch import removed' : node.text;
       case 'with_statement': return this.emitWith(node);
-      case 'for_statement': this.bindTargets(node.childForFieldName('left')!, 'unknown'); return this.splice(node);
+      case 'for_statement': {
+        const iterable = this.kindOf(node.childForFieldName('right')!);
+        this.bindTargets(node.childForFieldName('left')!, iterable === 'module' ? 'module' : 'unknown');
+        return this.splice(node);
+      }
       case 'comment': case 'string': case 'integer': case 'float': return node.text;
       default: return this.splice(node);
     }
@@ -293,7 +307,7 @@ class Converter {
   private emitClass(node: Node): string {
     const name = node.childForFieldName('name')!.text;
     const isModule = this.moduleClasses.has(name);
-    const info: ClassInfo = { name, attrs: new Map(), readsTraining: isModule && /\bself\.training\b/.test(node.text) };
+    const info: ClassInfo = { name, attrs: new Map(), constructors: new Map(), readsTraining: isModule && /\bself\.training\b/.test(node.text) };
     if (isModule) {
       this.usesModules = true;
       this.collectAttributes(node, info);
@@ -319,6 +333,8 @@ class Converter {
       const kind = this.kindOf(right);
       const attr = left.childForFieldName('attribute')!.text;
       if (kind !== 'unknown' || !info.attrs.has(attr)) info.attrs.set(attr, kind);
+      const path = right.type === 'call' ? this.qualify(right.childForFieldName('function')!) : undefined;
+      if (path) info.constructors.set(attr, path);
     }
     for (const call of cls.descendantsOfType('call')) {
       const fn = call?.childForFieldName('function');
@@ -392,7 +408,7 @@ class Converter {
     const tied = this.tiedWeight(left, right);
     if (tied) return tied;
     const text = this.splice(node);
-    this.bindTargets(left, this.kindOf(right), right);
+    this.bindTargets(left, this.kindOf(right));
     return text;
   }
 
@@ -401,7 +417,7 @@ class Converter {
     if (left.type !== 'attribute' || right.type !== 'attribute') return undefined;
     if (left.childForFieldName('attribute')!.text !== 'weight' || right.childForFieldName('attribute')!.text !== 'weight') return undefined;
     const a = left.childForFieldName('object')!, b = right.childForFieldName('object')!;
-    const kindOfAttr = (n: Node) => (n.type === 'attribute' && n.childForFieldName('object')!.text === 'self' ? this.moduleTypes.get(n.childForFieldName('attribute')!.text) : undefined);
+    const kindOfAttr = (n: Node) => (n.type === 'attribute' && n.childForFieldName('object')!.text === 'self' ? this.currentClass()?.constructors.get(n.childForFieldName('attribute')!.text) : undefined);
     const [ka, kb] = [kindOfAttr(a), kindOfAttr(b)];
     const linear = ka === 'torch.nn.Linear' ? a : kb === 'torch.nn.Linear' ? b : undefined;
     const embedding = ka === 'torch.nn.Embedding' ? a : kb === 'torch.nn.Embedding' ? b : undefined;
@@ -410,17 +426,10 @@ class Converter {
     return `${linear.text} = ${this.emitter.helper('TiedLinear')}(${linear.text}, ${embedding.text})`;
   }
 
-  private moduleTypes = new Map<string, string>();
-
-  private bindTargets(target: Node, kind: Kind, value?: Node) {
+  private bindTargets(target: Node, kind: Kind) {
     const scope = this.scopes[this.scopes.length - 1];
     if (target.type === 'identifier') {
       scope?.locals.set(target.text, kind === 'tensors' ? 'tensor' : kind);
-      return;
-    }
-    if (target.type === 'attribute' && target.childForFieldName('object')!.text === 'self' && value) {
-      const path = value.type === 'call' ? this.qualify(value.childForFieldName('function')!) : undefined;
-      if (path) this.moduleTypes.set(target.childForFieldName('attribute')!.text, path);
       return;
     }
     if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(target.type)) {
