@@ -178,7 +178,8 @@ class Converter {
           const kind = this.scopes[i].locals.get(node.text);
           if (kind) return kind;
         }
-        return 'unknown';
+        // an imported name (math, np, a helper module) is never a tensor receiver
+        return this.aliases.has(node.text) ? 'other' : 'unknown';
       }
       case 'attribute': {
         const object = node.childForFieldName('object')!;
@@ -372,7 +373,8 @@ class Converter {
   /** A function body; a module's __init__ that reads self.training first declares the flag nnx toggles. */
   private emitBody(body: Node, declareTraining: boolean): string {
     if (!declareTraining) return this.splice(body);
-    const first = body.namedChildren.find((s) => s && !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'));
+    const isPreludeStatement = (s: Node) => s.type === 'expression_statement' && (s.namedChildren[0]?.type === 'string' || /^super\(.*\)\.__init__\(/.test(s.text));
+    const first = body.namedChildren.find((s) => s && !isPreludeStatement(s));
     const at = first ? first.startIndex : body.endIndex;
     const indent = ' '.repeat(body.startPosition.column);
     const line = 'self.deterministic = False  # torch modules start in training mode; nnx eval()/train() set this';
@@ -412,18 +414,15 @@ class Converter {
     return text;
   }
 
-  /** `self.head.weight = self.emb.weight`: the Linear reads the Embedding's table, so they stay one parameter. */
+  /** `a.weight = b.weight` between submodules: both then read one variable (tie_weights decides how at run time,
+   *  since an Embedding's table and a Linear's kernel have transposed layouts in Flax). */
   private tiedWeight(left: Node, right: Node): string | undefined {
-    if (left.type !== 'attribute' || right.type !== 'attribute') return undefined;
-    if (left.childForFieldName('attribute')!.text !== 'weight' || right.childForFieldName('attribute')!.text !== 'weight') return undefined;
-    const a = left.childForFieldName('object')!, b = right.childForFieldName('object')!;
-    const kindOfAttr = (n: Node) => (n.type === 'attribute' && n.childForFieldName('object')!.text === 'self' ? this.currentClass()?.constructors.get(n.childForFieldName('attribute')!.text) : undefined);
-    const [ka, kb] = [kindOfAttr(a), kindOfAttr(b)];
-    const linear = ka === 'torch.nn.Linear' ? a : kb === 'torch.nn.Linear' ? b : undefined;
-    const embedding = ka === 'torch.nn.Embedding' ? a : kb === 'torch.nn.Embedding' ? b : undefined;
-    if (!linear || !embedding) return undefined;
-    this.record(left, 'weight tying', 'tie', 'TiedLinear', ['the Linear computes x @ embedding.T, sharing the Embedding table']);
-    return `${linear.text} = ${this.emitter.helper('TiedLinear')}(${linear.text}, ${embedding.text})`;
+    const owner = (n: Node) => (n.type === 'attribute' && n.childForFieldName('attribute')!.text === 'weight' ? n.childForFieldName('object')! : undefined);
+    const [target, source] = [owner(left), owner(right)];
+    if (!target || !source || !/^self\./.test(target.text) || !/^self\./.test(source.text)) return undefined;
+    if (!this.scopes.some((s) => s.buildsModules)) return undefined;
+    this.record(left, 'weight tying', 'tie_weights', 'tie_weights', ['tied weights stay one variable: a Linear tied to an Embedding computes x @ table.T']);
+    return `${target.text}, ${source.text} = ${this.emitter.helper('tie_weights')}(${target.text}, ${source.text})`;
   }
 
   private bindTargets(target: Node, kind: Kind) {

@@ -315,6 +315,20 @@ def load_torch_state_dict(model, state_dict):
     return model
 
 
+# --- tie_weights: TiedLinear
+def tie_weights(target, source):
+    """torch `target.weight = source.weight`: returns the pair rebuilt so that both read one variable."""
+    if isinstance(target, nnx.Embed) and isinstance(source, nnx.Linear):
+        return target, TiedLinear(source, target)
+    if isinstance(target, nnx.Linear) and isinstance(source, nnx.Embed):
+        return TiedLinear(target, source), source
+    for attr in ('kernel', 'embedding', 'scale'):
+        if hasattr(target, attr) and type(target) is type(source):
+            setattr(target, attr, getattr(source, attr))
+            return target, source
+    raise TypeError(f'cannot tie the weights of {type(target).__name__} and {type(source).__name__}')
+
+
 # --- TiedLinear:
 class TiedLinear(nnx.Module):
     """A torch Linear whose weight is tied to an Embedding's table (lm_head.weight = tok_emb.weight)."""
