@@ -160,3 +160,24 @@ describe('rosetta convert (CLI)', function () {
     assert.equal(cli(['frobnicate']).status, 2);
   });
 });
+
+describe('convert: bad input never crashes the engine', function () {
+  before(async () => {
+    await initParser();
+  });
+
+  it('every prefix of every fixture either converts or is rejected with a line', function () {
+    const dir = path.join(repoRoot, 'test', 'fixtures', 'torch');
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      for (let cut = 0; cut < text.length; cut += 97) {
+        try {
+          const out = convert(text.slice(0, cut));
+          assert.equal(typeof out.code, 'string');
+        } catch (e) {
+          assert.ok(e instanceof InputError && typeof e.line === 'number', `${name} cut at ${cut}: ${e}`);
+        }
+      }
+    }
+  });
+});
