@@ -44,6 +44,18 @@ describe('convert: name resolution', function () {
   it('a local name that shadows an import is not the import', function () {
     const out = convert('import torch\n\ndef f(torch, x):\n    return torch.exp(x)\n');
     assert.match(out.code, /return torch\.exp\(x\)/);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('a submodule call is not a Tensor method (self.norm(x) is not Tensor.norm)', function () {
+    const out = convert('import torch\nfrom torch import nn\n\nclass M(nn.Module):\n    def forward(self, x):\n        return self.norm(torch.exp(x))\n');
+    assert.match(out.code, /return self\.norm\(jnp\.exp\(x\)\)/);
+  });
+
+  it('an in-place op on a temporary converts; on a variable inside an expression it is marked', function () {
+    const out = convert('import torch\n\ndef f(x):\n    y = torch.exp(x).add_(1)\n    z = y.mul_(2)\n    return z\n');
+    assert.match(out.code, /y = jnp\.add\(jnp\.exp\(x\), 1\)/);
+    assert.match(out.code, /z = y\.mul_\(2\)  # rosetta: not converted: Tensor\.mul_/);
   });
 
   it('converts Tensor methods on names that hold tensors, not str methods', function () {

@@ -75,11 +75,13 @@ export function convertTorchToJax(text: string): ConversionResult {
 class Converter {
   private aliases = new Map<string, string>();
   private moduleClasses = new Set<string>();
+  /** module-level functions that build modules: they take `rngs` like a module's __init__ */
+  private builders = new Set<string>();
   private helpers = new Set<string>();
   private diagnostics: Diagnostic[] = [];
   private mappings: MappingEntry[] = [];
   /** marker messages waiting for the end of the statement being emitted */
-  private pendingMarkers: string[] = [];
+  private pendingMarkers: Array<{ message: string; disables: boolean }> = [];
   private scopes: FunctionScope[] = [];
   private classes: ClassInfo[] = [];
   private emitter = makeEmitter((name) => this.helpers.add(name));
@@ -90,6 +92,7 @@ class Converter {
   run(root: Node): ConversionResult {
     this.collectImports(root);
     this.collectModuleClasses(root);
+    this.collectBuilders(root);
     const body: string[] = [];
     let insertAt = 0;
     let cursor = root.startIndex;
@@ -152,6 +155,31 @@ class Converter {
         const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
         if (bases.some((b) => b && (this.qualify(b) === 'torch.nn.Module' || this.moduleClasses.has(b.text)))) {
           this.moduleClasses.add(name);
+          grew = true;
+        }
+      }
+    }
+  }
+
+  /** Top-level functions that construct torch modules (directly or through other builders or module classes). */
+  private collectBuilders(root: Node) {
+    const functions = root.namedChildren
+      .map((n) => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
+      .filter((n): n is Node => n?.type === 'function_definition');
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const fn of functions) {
+        const name = fn.childForFieldName('name')!.text;
+        if (this.builders.has(name)) continue;
+        const builds = fn.descendantsOfType('call').some((call) => {
+          const callee = call?.childForFieldName('function');
+          if (!callee) return false;
+          const path = this.qualify(callee);
+          return (path && (moduleIndex.has(path) || containers[path])) || this.moduleClasses.has(callee.text) || this.builders.has(callee.text);
+        });
+        if (builds) {
+          this.builders.add(name);
           grew = true;
         }
       }
@@ -221,7 +249,7 @@ class Converter {
       return isTorchPath(path) ? 'tensor' : 'unknown';
     }
     if (fn.type === 'identifier') {
-      if (this.moduleClasses.has(fn.text)) return 'module';
+      if (this.moduleClasses.has(fn.text) || this.builders.has(fn.text)) return 'module';
       if (['len', 'int', 'float', 'round', 'sum', 'max', 'min', 'abs'].includes(fn.text)) return 'scalar';
       return 'unknown';
     }
@@ -260,8 +288,11 @@ class Converter {
     if (!isStatement(node)) return this.emitNode(node);
     const start = this.pendingMarkers.length;
     const text = this.emitNode(node);
-    const messages = [...new Set(this.pendingMarkers.splice(start))];
-    return messages.length ? `${text}  # rosetta: not converted: ${messages.join('; ')}` : text;
+    const markers = this.pendingMarkers.splice(start);
+    const messages = [...new Set(markers.map((m) => m.message))];
+    if (!messages.length) return text;
+    const comment = `# rosetta: not converted: ${messages.join('; ')}`;
+    return markers.some((m) => m.disables) ? disabledStatement(node, comment) : `${text}  ${comment}`;
   }
 
   private emitNode(node: Node): string {
@@ -351,7 +382,8 @@ class Converter {
     const inModule = !!cls && this.moduleClasses.has(cls.name) && node.parent?.parent?.type === 'class_definition';
     const name = node.childForFieldName('name')!;
     const params = node.childForFieldName('parameters')!;
-    const scope: FunctionScope = { locals: new Map(), cls: inModule ? cls : undefined, buildsModules: inModule && name.text === '__init__' };
+    const isBuilder = !cls && this.builders.has(name.text) && node.parent?.type !== 'block';
+    const scope: FunctionScope = { locals: new Map(), cls: inModule ? cls : undefined, buildsModules: (inModule && name.text === '__init__') || isBuilder };
     this.collectParams(params, scope);
     this.scopes.push(scope);
     try {
@@ -463,6 +495,8 @@ class Converter {
   private emitExpressionStatement(node: Node): string {
     const expr = node.namedChildren[0];
     if (expr?.type === 'call') {
+      const target = this.inplaceCallTarget(expr);
+      if (target) return `${target.text} = ${this.emitCall(expr)}`;
       const fn = expr.childForFieldName('function')!;
       if (fn.type === 'attribute') {
         const method = fn.childForFieldName('attribute')!.text;
@@ -474,6 +508,18 @@ class Converter {
       }
     }
     return this.splice(node);
+  }
+
+  /** `F.relu(x, inplace=True)` as a statement updates its input: that first argument, when it is a plain name. */
+  private inplaceCallTarget(call: Node): Node | undefined {
+    const path = this.qualify(call.childForFieldName('function')!);
+    const at = path ? (functionIndex.get(path)?.[0]?.sig.params.findIndex((p) => p.name === 'inplace') ?? -1) : -1;
+    if (at < 0) return undefined;
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')!.text === 'inplace');
+    const flag = keyword ? keyword.childForFieldName('value') : positional[at];
+    return flag && evalLiteral(flag) === true && positional[0]?.type === 'identifier' ? positional[0] : undefined;
   }
 
   /** x.add_(y) as a statement → x = jnp.add(x, y) */
@@ -544,6 +590,9 @@ class Converter {
   private emitTorchValue(node: Node, path: string): string {
     if (dtypeNames[path]) return dtypeNames[path];
     if (constants[path]) return constants[path];
+    // a module class used as a value (isinstance checks) names its Flax class when it maps to exactly one
+    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(moduleIndex.get(path)?.module.jaxSpelling ?? '')?.[1];
+    if (flaxClass) return flaxClass;
     const spelling = functionIndex.get(path)?.[0];
     if (spelling) {
       const param = this.emitter.fresh('x');
@@ -561,12 +610,14 @@ class Converter {
     const positional: Arg[] = [];
     const keywords: Record<string, Arg> = {};
     let starred = false;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const argsNode = call.childForFieldName('arguments');
+    if (argsNode?.type === 'generator_expression') return { positional: [{ text: this.emit(argsNode) }], keywords, starred };
+    for (const a of argsNode?.namedChildren ?? []) {
       if (!a || a.type === 'comment') continue;
       if (a.type === 'keyword_argument') {
         const value = a.childForFieldName('value')!;
         keywords[a.childForFieldName('name')!.text] = this.toArg(value);
-      } else if (a.type === 'list_splatting' || a.type === 'dictionary_splatting') {
+      } else if (['list_splat', 'dictionary_splat', 'list_splatting', 'dictionary_splatting'].includes(a.type)) {
         starred = true;
         positional.push({ text: this.emit(a) });
       } else {
@@ -594,26 +645,36 @@ class Converter {
       const converted = this.emitMethod(node, receiver, method);
       if (converted !== undefined) return converted;
     }
-    if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) return this.withRngs(node, this.splice(node));
+    if (fn.type === 'identifier' && (this.moduleClasses.has(fn.text) || this.builders.has(fn.text))) return this.withRngs(node, this.splice(node));
     return this.splice(node);
   }
 
   /** A Tensor method call, or undefined when the receiver is not a tensor. */
   private emitMethod(node: Node, receiver: Node, method: string, api = `Tensor.${method}`): string | undefined {
     const kind = this.kindOf(receiver);
+    // self.norm(x) calls a submodule, not Tensor.norm
+    if (receiver.text === 'self') return undefined;
     if (!(isTensorKind(kind) || (kind === 'unknown' && !this.looksLikePythonMethod(node, method)))) return undefined;
-    const name = method;
-    const spellings = methodIndex.get(name);
+    const inplaceBase = method.endsWith('_') && methodIndex.get(method.slice(0, -1))?.some((s) => s.op.inplace) ? method.slice(0, -1) : undefined;
+    if (inplaceBase) return this.inplaceInExpression(node, receiver, inplaceBase);
+    const spellings = methodIndex.get(method);
     if (!spellings) {
-      if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) {
-        if (method.endsWith('_') && methodIndex.has(method.slice(0, -1))) return undefined;
-        return this.mark(node, `Tensor.${method}`, 'no JAX equivalent is known for this Tensor method');
-      }
+      if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) return this.mark(node, `Tensor.${method}`, 'no JAX equivalent is known for this Tensor method');
       return undefined;
     }
     const args = this.collectArgs(node);
     const self: Arg = { text: this.emit(receiver), tensor: true };
+    // on a receiver of unknown type, a call that fits no Tensor signature is some other object's method
+    if (kind === 'unknown' && !spellings.some((s) => fits(s, [self, ...args.positional], args.keywords))) return undefined;
     return this.applyOverloads(node, api, spellings, [self, ...args.positional], args.keywords);
+  }
+
+  /** `f(x).add_(1)`: the updated temporary is the value, so the out-of-place op is exact; on a name it is not. */
+  private inplaceInExpression(node: Node, receiver: Node, base: string): string {
+    if (['identifier', 'attribute', 'subscript'].includes(receiver.type)) {
+      return this.mark(node, `Tensor.${base}_`, 'an in-place update inside an expression changes a variable JAX cannot update here; write it as its own statement');
+    }
+    return this.emitMethod(node, receiver, base, `Tensor.${base}_`)!;
   }
 
   /** `s.split(',')` on a value of unknown type is a str method; `x.split(2, dim=1)` a Tensor one. */
@@ -625,6 +686,16 @@ class Converter {
 
   private emitTorchCall(node: Node, path: string): string {
     const args = this.collectArgs(node);
+    const container = containers[path];
+    if (container) {
+      try {
+        const text = container(args.positional, args.keywords, this.emitter, this.aliases);
+        this.record(node, path, 'container', text.split('(')[0], []);
+        return text;
+      } catch (e) {
+        return this.failed(node, path, e);
+      }
+    }
     if (args.starred) return this.mark(node, path, 'calls with *args or **kwargs cannot be bound to the signature statically');
     const module = moduleIndex.get(path);
     if (module) {
@@ -633,16 +704,6 @@ class Converter {
         const text = module.module.jax(bound, this.emitter);
         this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? []);
         return this.withRngsText(node, text);
-      } catch (e) {
-        return this.failed(node, path, e);
-      }
-    }
-    const container = containers[path];
-    if (container) {
-      try {
-        const text = container(args.positional, args.keywords, this.emitter, this.aliases);
-        this.record(node, path, 'container', text.split('(')[0], []);
-        return text;
       } catch (e) {
         return this.failed(node, path, e);
       }
@@ -658,6 +719,7 @@ class Converter {
       }
     }
     const spellings = functionIndex.get(path);
+    if (!spellings && path.startsWith('torch.nn.init.')) return this.mark(node, path, 'weight initialisation is not converted: Flax layers use their own initialisers; load trained weights with load_torch_state_dict');
     if (!spellings) return this.mark(node, path, 'no JAX equivalent is known for this torch API');
     return this.applyOverloads(node, path, spellings, args.positional, args.keywords);
   }
@@ -703,7 +765,7 @@ class Converter {
   /** Whether a constructor text builds a user module class of this file (which takes rngs). */
   private builtHere(text: string): boolean {
     const name = /^([A-Za-z_][\w]*)\(/.exec(text)?.[1];
-    return !!name && this.moduleClasses.has(name);
+    return !!name && (this.moduleClasses.has(name) || this.builders.has(name));
   }
 
   // ---- reporting ------------------------------------------------------------------------------------------------
@@ -712,16 +774,17 @@ class Converter {
     this.mappings.push({ line: node.startPosition.row + 1, api, op, target, notes });
   }
 
+  /** A call the catalogue rejected is kept and marked; so is one whose entry failed, so one bad entry costs one call. */
   private failed(node: Node, api: string, error: unknown): string {
     if (error instanceof UnsupportedError || error instanceof BindError) return this.mark(node, api, error.message);
-    throw error;
+    return this.mark(node, api, `internal error in the catalogue entry (${error instanceof Error ? error.message : String(error)}); please report it`);
   }
 
   /** Keeps the original text, adds a marker comment at the end of its line, and reports it. */
   private mark(node: Node, api: string, reason: string): string {
     const message = `${api}: ${reason}`;
     this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'error', message, api });
-    this.pendingMarkers.push(message);
+    this.pendingMarkers.push({ message, disables: disablesStatement(api) });
     return node.text;
   }
 
@@ -744,9 +807,31 @@ class Converter {
   }
 }
 
+/** Torch-only weight initialisation and module introspection: a statement using them would fail in JAX, so it is
+ *  kept as a comment (with `pass` keeping the block valid); weights come from load_torch_state_dict. */
+function disablesStatement(api: string): boolean {
+  return api.startsWith('torch.nn.init.') || (api.startsWith('torch.nn.Module.') && TORCH_MODULE_METHODS.has(api.slice('torch.nn.Module.'.length)));
+}
+
+function disabledStatement(node: Node, comment: string): string {
+  const indent = ' '.repeat(node.startPosition.column);
+  const lines = node.text.split('\n').map((line, i) => `${indent}# ${i === 0 ? line : line.replace(new RegExp(`^${indent}`), '')}`);
+  return `pass  ${comment}\n${lines.join('\n')}`;
+}
+
 /** Statements collect the markers of what they could not convert into one comment at their end. */
 function isStatement(node: Node): boolean {
   return node.parent?.type === 'block' || node.parent?.type === 'module';
+}
+
+function fits(spelling: FunctionSpelling, positional: Arg[], keywords: Record<string, Arg>): boolean {
+  try {
+    bind(spelling.sig, positional, keywords);
+    return true;
+  } catch (e) {
+    if (e instanceof BindError) return false;
+    throw e;
+  }
 }
 
 function isTorchPath(path: string): boolean {

@@ -9,7 +9,7 @@ let parser: Parser | undefined;
 
 /** The first existing file among the bundle's neighbours (dist/, out/test/) and the repository root. */
 function findFile(relatives: string[]): string {
-  const roots = [__dirname, path.join(__dirname, '..'), path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..')];
+  const roots = [__dirname, path.join(__dirname, '..'), path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..'), process.cwd()];
   const candidates = roots.flatMap((root) => relatives.map((r) => path.join(root, r)));
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error(`${relatives[0]} not found near ${__dirname}`);

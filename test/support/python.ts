@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+/** tests run from the repository root (npm test); the bundles may live elsewhere (ROSETTA_BUILD_DIR) */
+export const repoRoot = process.cwd();
 /** ROSETTA_TEST_OUTPUT lets parallel runs keep their files apart */
 export const outputDir = process.env.ROSETTA_TEST_OUTPUT ?? path.join(repoRoot, 'test-output');
 
