@@ -137,6 +137,11 @@ describe('convert: what cannot be converted', function () {
     assert.ok(out.code.endsWith(plain), out.code);
   });
 
+  it('points at an unclosed parenthesis, not at the top of the file', function () {
+    const text = 'import torch\n\ndef f(x):\n    return x\n\ndef g(x):\n    y = torch.exp((x + 1)\n    return y\n';
+    assert.throws(() => convert(text), (e: unknown) => e instanceof InputError && e.line !== undefined && e.line >= 7);
+  });
+
   it('rejects a syntax error with its line', function () {
     assert.throws(() => convert('import torch\n\ndef f(x:\n    return x\n'), (e: unknown) => e instanceof InputError && e.line === 3);
   });

@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import { initParser } from './parser';
 import { convertTorchToJax, InputError, type ConversionResult } from './convert';
 import { coverageReport } from './coverage';
+import { runLanguageServer } from './lsp/connection';
 
 const USAGE = `usage:
   rosetta convert FILE --to jax [--from torch] [--out PATH] [--json]
-  rosetta coverage [--results FILE] [--json]`;
+  rosetta coverage [--results FILE] [--json]
+  rosetta lsp --stdio`;
 
 class UsageError extends Error {}
 
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'convert') return await convertCommand(rest);
     if (command === 'coverage') return coverageCommand(rest);
+    if (command === 'lsp') return await runLanguageServer(rest);
     if (command === undefined || command === '--help' || command === 'help') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;

@@ -34,19 +34,37 @@ export function parsePython(text: string): Tree {
   return tree;
 }
 
-/** The first syntax error in source order, as a 1-based line and column, or undefined. */
-export function firstSyntaxError(tree: Tree): { line: number; column: number; text: string } | undefined {
-  const visit = (node: Node): Node | undefined => {
-    if (node.isError || node.isMissing) return node;
-    for (const child of node.children) {
-      if (child && (child.hasError || child.isMissing)) {
-        const found = visit(child);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
+export interface SyntaxErrorLocation {
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  column: number;
+  /** the start of the text that does not parse */
+  text: string;
+}
+
+/** Where a file stops parsing, as a person would point at it. tree-sitter's recovery often wraps complete statements
+ *  in one ERROR node (an unclosed parenthesis can make it start at line 1 and span the file); the error sits inside. */
+export function firstSyntaxError(tree: Tree): SyntaxErrorLocation | undefined {
   if (!tree.rootNode.hasError) return undefined;
-  const node = visit(tree.rootNode) ?? tree.rootNode;
-  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, text: node.isMissing ? `missing ${node.type}` : node.text.split('\n')[0].slice(0, 40) };
+  const node = firstError(tree.rootNode) ?? tree.rootNode;
+  if (node.isMissing) return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, text: `missing ${node.type}` };
+  // an ERROR node often starts at the end of the line before its first token
+  const { row, column } = (node.firstChild ?? node).startPosition;
+  return { line: row + 1, column: column + 1, text: node.text.trim().split('\n')[0].slice(0, 40) };
+}
+
+/** The first error in document order that is not a recovery wrapper around complete statements. */
+function firstError(node: Node): Node | undefined {
+  if (node.isMissing || (node.isError && !wrapsStatements(node))) return node;
+  for (const child of node.children) {
+    const found = child && (child.hasError || child.isMissing) ? firstError(child) : undefined;
+    if (found) return found;
+  }
+  return node.isError ? node : undefined;
+}
+
+function wrapsStatements(error: Node): boolean {
+  const first = error.namedChildren[0];
+  return !!first && !first.hasError && /_(statement|definition)$/.test(first.type);
 }

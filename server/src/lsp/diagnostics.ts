@@ -1,0 +1,55 @@
+// The converter's findings as LSP diagnostics: torch APIs kept unconverted, warnings, and why a file cannot be
+// converted at all (a syntax error on its line, or an internal error).
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
+import type { Tree } from '../parser';
+import { InputError, type Severity } from '../convert';
+import type { Analysis } from './analysis';
+import { rangeOf } from './ranges';
+import { locateSyntaxError } from './syntax-error';
+
+const SOURCE = 'rosetta';
+
+// The torch code itself is valid: what the converter calls an error is a conversion problem, a warning to the reader
+// of the torch file; its warnings are information. Red squiggles stay with real Python errors.
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Warning,
+  warning: DiagnosticSeverity.Information,
+  information: DiagnosticSeverity.Information,
+};
+
+export function diagnosticsFor(analysis: Analysis): LspDiagnostic[] {
+  const { conversion, tree } = analysis;
+  if (conversion instanceof InputError) return [syntaxErrorDiagnostic(conversion, analysis)];
+  if (conversion instanceof Error) return [internalErrorDiagnostic(conversion, analysis.text)];
+  return conversion.diagnostics.map((d) => ({
+    range: expressionRange(tree, d.line - 1, d.column - 1),
+    severity: SEVERITIES[d.severity],
+    source: SOURCE,
+    message: d.message,
+    ...(d.api ? { code: d.api } : {}),
+  }));
+}
+
+function syntaxErrorDiagnostic(error: InputError, analysis: Analysis): LspDiagnostic {
+  const location = locateSyntaxError(analysis.tree);
+  const range = location?.range ?? lineRange(analysis.text, (error.line ?? 1) - 1);
+  const message = location ? `cannot convert to JAX: syntax error near '${location.near}'` : `cannot convert to JAX: ${error.message}`;
+  return { range, severity: DiagnosticSeverity.Warning, source: SOURCE, message };
+}
+
+/** A converter bug, shown rather than hidden so that it gets reported; the server carries on. */
+function internalErrorDiagnostic(error: Error, text: string): LspDiagnostic {
+  return { range: lineRange(text, 0), severity: DiagnosticSeverity.Error, source: SOURCE, message: `rosetta internal error: ${error.message}` };
+}
+
+/** The whole expression a finding starts at (`F.not_a_real_op(y)`, `x.foo().bar()`), found from its first character. */
+function expressionRange(tree: Tree, row: number, column: number): Range {
+  let node = tree.rootNode.descendantForPosition({ row, column }) ?? tree.rootNode;
+  while (node.parent && ['attribute', 'call'].includes(node.parent.type) && node.parent.startIndex === node.startIndex) node = node.parent;
+  return { start: { line: row, character: column }, end: rangeOf(node).end };
+}
+
+function lineRange(text: string, row: number): Range {
+  const line = text.split('\n')[row] ?? '';
+  return { start: { line: row, character: 0 }, end: { line: row, character: line.replace(/\r$/, '').length } };
+}

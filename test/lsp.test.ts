@@ -1,0 +1,276 @@
+// The language server as an editor meets it: JSON-RPC over the stdio of `rosetta lsp --stdio`, the bundled CLI.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter,
+  type CodeAction, type CreateFile, type Hover, type InitializeResult, type MarkupContent, type MessageConnection,
+  type Position, type PublishDiagnosticsParams, type TextDocumentEdit, type TextEdit,
+} from 'vscode-languageserver/node';
+import { ConvertRequestMethod, ConvertToJaxKind, type ConvertParams, type ConvertResult } from '../server/src/protocol';
+import { initParser } from '../server/src/parser';
+import { analyze } from '../server/src/lsp/analysis';
+import { jaxFileUri } from '../server/src/lsp/code-actions';
+import { ConformanceResults } from '../server/src/lsp/conformance';
+import { convertRange, definitionName, statementsFor } from '../server/src/lsp/conversion';
+import { hoverAt } from '../server/src/lsp/hover';
+import { locateSyntaxError } from '../server/src/lsp/syntax-error';
+import { repoRoot } from './support/python';
+
+const SOURCE = [
+  'import torch',
+  'import torch.nn.functional as F',
+  'from torch import nn',
+  '',
+  '',
+  'def activate(x):',
+  '    y = F.gelu(x)',
+  '    return torch.exp(y) + torch.sigmoid(x)',
+  '',
+  '',
+  'def unknown(y):',
+  '    return F.not_a_real_op(y)',
+  '',
+  '',
+  'class Gate(nn.Module):',
+  '    def forward(self, x):',
+  '        return x.sigmoid() * x',
+  '',
+].join('\n');
+
+/** Where a substring starts in a text (plus an offset into it), as an LSP position. */
+function position(text: string, substring: string, offset = 0): Position {
+  const at = text.indexOf(substring);
+  assert.ok(at >= 0, `${substring} not in the text`);
+  const before = text.slice(0, at + offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+/** A client speaking LSP to a spawned server, recording the diagnostics it publishes. */
+class TestClient {
+  private readonly published: PublishDiagnosticsParams[] = [];
+  private readonly waiting: Array<() => void> = [];
+  stderr = '';
+
+  private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {
+    process.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.published.push(params);
+      this.wakeWaiting();
+    });
+    // a server that dies fails what waits on it instead of hanging the run
+    process.once('exit', () => {
+      connection.dispose();
+      this.wakeWaiting();
+    });
+    connection.listen();
+  }
+
+  static start(): TestClient {
+    // the bundled tests may live outside the checkout (ROSETTA_BUILD_DIR); the runner starts in its root
+    const root = fs.existsSync(path.join(repoRoot, 'bin', 'rosetta.js')) ? repoRoot : process.cwd();
+    const server = spawn('node', [path.join(root, 'bin', 'rosetta.js'), 'lsp', '--stdio'], { cwd: root });
+    return new TestClient(server, createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!)));
+  }
+
+  /** The first diagnostics published for this version of the document. */
+  async diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    for (;;) {
+      const found = this.published.find((p) => p.uri === uri && p.version === version);
+      if (found) return found;
+      if (this.process.exitCode !== null) throw new Error(`the server exited (${this.process.exitCode}): ${this.stderr}`);
+      await new Promise<void>((wake) => this.waiting.push(wake));
+    }
+  }
+
+  async hoverText(uri: string, at: Position): Promise<string | undefined> {
+    const hover: Hover | null = await this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: at });
+    return hover ? (hover.contents as MarkupContent).value : undefined;
+  }
+
+  private wakeWaiting() {
+    this.waiting.splice(0).forEach((wake) => wake());
+  }
+
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => (this.process.exitCode !== null ? resolve(this.process.exitCode) : this.process.once('exit', resolve)));
+  }
+}
+
+describe('language server over stdio', function () {
+  this.timeout(30000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rosetta-lsp-'));
+  const uri = `file://${dir}/model.py`;
+  const conformanceResults = path.join(dir, 'conformance.json');
+  let client: TestClient;
+  let initialized: InitializeResult;
+
+  before(async function () {
+    // a results file of our own: torch.exp passed, torch.sigmoid failed, nothing else ran
+    const cases = [{ id: 'exp', apis: ['torch.exp'], passed: true }, { id: 'sigmoid', apis: ['torch.sigmoid'], passed: false }];
+    fs.writeFileSync(conformanceResults, JSON.stringify({ cases }));
+    client = TestClient.start();
+    initialized = await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: `file://${dir}`,
+      capabilities: { workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } },
+      initializationOptions: { conformanceResults },
+    });
+    await client.connection.sendNotification('initialized', {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: SOURCE } });
+  });
+
+  after(function () {
+    client.connection.dispose();
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.error(client.stderr);
+  });
+
+  it('announces incremental sync, hover and Convert to JAX actions', function () {
+    assert.deepEqual(initialized.capabilities.textDocumentSync, { openClose: true, change: 2 });
+    assert.equal(initialized.capabilities.hoverProvider, true);
+    assert.deepEqual(initialized.capabilities.codeActionProvider, { codeActionKinds: [ConvertToJaxKind] });
+  });
+
+  it('publishes a diagnostic on the line of an unknown torch API, over the whole call', async function () {
+    const { diagnostics } = await client.diagnostics(uri, 1);
+    const unknown = diagnostics.filter((d) => String(d.message).includes('not_a_real_op'));
+    assert.equal(unknown.length, 1);
+    assert.deepEqual(unknown[0].range, { start: position(SOURCE, 'F.not_a_real_op'), end: position(SOURCE, 'F.not_a_real_op(y)', 'F.not_a_real_op(y)'.length) });
+    assert.equal(unknown[0].code, 'torch.nn.functional.not_a_real_op');
+    assert.equal(unknown[0].source, 'rosetta');
+  });
+
+  it('hover on torch.exp shows the JAX spelling, signature, status and confirmation', async function () {
+    const text = await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length + 1));
+    assert.ok(text, 'no hover');
+    assert.match(text, /`torch\.exp` → `jnp\.exp\(x\)`/);
+    assert.match(text, /torch\.exp\(input\)/);
+    assert.match(text, /\*\*exact\*\*/);
+    assert.match(text, /canonical op `exp`/);
+    assert.match(text, /confirmed against real PyTorch and JAX/);
+  });
+
+  it('hover tells a failing or unexercised mapping from a confirmed one', async function () {
+    assert.match((await client.hoverText(uri, position(SOURCE, 'torch.sigmoid(x)', 'torch.s'.length)))!, /conformance case fails/);
+    assert.match((await client.hoverText(uri, position(SOURCE, 'x.sigmoid()', 'x.s'.length)))!, /`Tensor\.sigmoid` → `jax\.nn\.sigmoid\(x\)`[^]*not yet confirmed/);
+  });
+
+  it('hover on F.gelu shows jax.nn.gelu and its approximate default', async function () {
+    const text = await client.hoverText(uri, position(SOURCE, 'F.gelu', 'F.g'.length));
+    assert.ok(text, 'no hover');
+    assert.match(text, /jax\.nn\.gelu/);
+    assert.match(text, /approximate/);
+  });
+
+  it('hover on an unknown torch API says it has no equivalent; on a plain name, nothing', async function () {
+    assert.match((await client.hoverText(uri, position(SOURCE, 'not_a_real_op')))!, /no JAX equivalent/);
+    assert.equal(await client.hoverText(uri, position(SOURCE, 'y = F.gelu')), undefined);
+  });
+
+  it('offers Convert to JAX for the definition around the cursor and for the file, each as a new file', async function () {
+    const at = position(SOURCE, 'torch.exp');
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } });
+    assert.deepEqual(actions.map((a) => a.title), ['Convert activate to JAX (model_activate_jax.py)', 'Convert file to JAX (model_jax.py)']);
+    assert.ok(actions.every((a) => a.kind === ConvertToJaxKind));
+    const [create, fill] = actions[0].edit!.documentChanges! as [CreateFile, TextDocumentEdit];
+    assert.equal(create.kind, 'create');
+    assert.equal(create.uri, `file://${dir}/model_activate_jax.py`);
+    assert.equal(fill.textDocument.uri, create.uri);
+    const code = (fill.edits[0] as TextEdit).newText;
+    assert.match(code, /return jnp\.exp\(y\) \+ jax\.nn\.sigmoid\(x\)/);
+    assert.doesNotMatch(code, /not_a_real_op|class Gate/);
+  });
+
+  it('offers nothing when the client asks only for other kinds', async function () {
+    const at = position(SOURCE, 'torch.exp');
+    const actions = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [], only: ['quickfix'] } });
+    assert.deepEqual(actions, []);
+  });
+
+  it('rosetta/convert converts the file, or the statements a range touches with lines in the document', async function () {
+    const whole: ConvertResult = await client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'jax' } satisfies ConvertParams);
+    assert.match(whole.code, /return jnp\.exp\(y\) \+ jax\.nn\.sigmoid\(x\)/);
+    assert.match(whole.code, /class Gate\(nnx\.Module\)/);
+    const range = { start: position(SOURCE, 'def unknown'), end: position(SOURCE, 'F.not_a_real_op') };
+    const part: ConvertResult = await client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, range, target: 'jax' } satisfies ConvertParams);
+    assert.doesNotMatch(part.code, /def activate|class Gate/);
+    assert.match(part.code, /return F\.not_a_real_op\(y\)  # rosetta: not converted/);
+    assert.deepEqual(part.diagnostics.map((d) => d.line), [position(SOURCE, 'F.not_a_real_op').line + 1]);
+  });
+
+  it('answers an unknown request with an error and keeps serving', async function () {
+    await assert.rejects(client.connection.sendRequest('rosetta/no-such-request', {}), (e: ResponseError<unknown>) => e.code === ErrorCodes.MethodNotFound);
+    assert.ok(await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)));
+  });
+
+  it('survives a half-typed edit: a syntax-error diagnostic on its line, hover still answers elsewhere', async function () {
+    const at = position(SOURCE, '    return F.not_a_real_op');
+    const change = { range: { start: at, end: at }, text: '    z = torch.exp(y +\n' };
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [change] });
+    const { diagnostics } = await client.diagnostics(uri, 2);
+    assert.equal(diagnostics.length, 1);
+    assert.match(String(diagnostics[0].message), /syntax error/);
+    assert.deepEqual(diagnostics[0].range.start, { line: at.line, character: 4 });
+    assert.match((await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)))!, /jnp\.exp/);
+    const inActivate = position(SOURCE, 'torch.exp');
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: inActivate, end: inActivate }, context: { diagnostics: [] } });
+    assert.deepEqual(actions.map((a) => a.title), ['Convert activate to JAX (model_activate_jax.py)']);
+    await assert.rejects(client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'jax' }), /syntax error at line/);
+  });
+
+  it('shuts down and exits cleanly', async function () {
+    await client.connection.sendRequest('shutdown');
+    await client.connection.sendNotification('exit');
+    assert.equal(await client.exited(), 0);
+  });
+});
+
+describe('language server features', function () {
+  before(async () => {
+    await initParser();
+  });
+
+  const hover = (text: string, substring: string, offset = 0) => {
+    const result = hoverAt(analyze(text), position(text, substring, offset), new ConformanceResults(path.join(os.tmpdir(), 'rosetta-no-results.json')));
+    return result && (result.contents as MarkupContent).value;
+  };
+
+  it('hover finds a method whose receiver spans lines on the line its call starts', function () {
+    const text = 'import torch\n\ndef f(x):\n    return (torch.exp(x)\n            .abs())\n';
+    assert.match(hover(text, '.abs', 1)!, /`Tensor\.abs` → `jnp\.abs\(x\)`[^]*no conformance results/);
+  });
+
+  it('hover on a module constructor shows the nnx class and the torch constructor', function () {
+    const text = 'from torch import nn\n\nclass Head(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n';
+    assert.match(hover(text, 'Linear')!, /`torch\.nn\.Linear` → `nnx\.Linear\([^]*torch\.nn\.Linear\(in_features, out_features/);
+  });
+
+  it('places a syntax error where it is typed, not at the recovery node around the file', function () {
+    const unclosed = 'import torch\n\ndef f(x):\n    return torch.exp(x)\n\ndef g(y):\n    z = torch.exp(y +\n    return y\n';
+    assert.deepEqual(locateSyntaxError(analyze(unclosed).tree)?.range.start, position(unclosed, 'z = torch'));
+    const inClass = 'class A:\n    def f(self):\n        x = [1, 2\n    def g(self): pass\n';
+    assert.equal(locateSyntaxError(analyze(inClass).tree)?.range.start.line, 2);
+  });
+
+  it('a selection converts the top-level statements it touches, with the imports', function () {
+    const text = 'import torch\n\n\ndef f(x):\n    return torch.exp(x)\n\n\ndef g(x):\n    return torch.nope(x)\n';
+    const analysis = analyze(text);
+    const range = { start: position(text, 'def g'), end: position(text, 'nope') };
+    assert.deepEqual(statementsFor(analysis.tree, range)?.map(definitionName), ['g']);
+    const result = convertRange(analysis, range);
+    assert.match(result.code, /^import jax\.numpy as jnp$/m);
+    assert.doesNotMatch(result.code, /def f/);
+    assert.deepEqual(result.diagnostics.map((d) => d.line), [position(text, 'torch.nope').line + 1]);
+  });
+
+  it('names the converted file after the document and the part converted', function () {
+    assert.equal(jaxFileUri('file:///m/model.py'), 'file:///m/model_jax.py');
+    assert.equal(jaxFileUri('file:///m/model.py', 'GPT'), 'file:///m/model_GPT_jax.py');
+  });
+});
