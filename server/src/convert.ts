@@ -85,6 +85,8 @@ class Converter {
   private scopes: FunctionScope[] = [];
   private classes: ClassInfo[] = [];
   private emitter = makeEmitter((name) => this.helpers.add(name));
+  /** what each converted call returns, by node id: the overload that applied decides (torch.max(x) vs torch.max(x, 1)) */
+  private appliedKinds = new Map<number, ResultKind>();
   private usesModules = false;
 
   constructor(private readonly source: string) {}
@@ -238,6 +240,8 @@ class Converter {
   }
 
   private callKind(node: Node): Kind {
+    const applied = this.appliedKinds.get(node.id);
+    if (applied) return applied;
     const fn = node.childForFieldName('function')!;
     if (this.kindOf(fn) === 'module') return this.moduleResult(fn);
     const path = this.qualify(fn);
@@ -460,7 +464,7 @@ class Converter {
   private bindTargets(target: Node, kind: Kind) {
     const scope = this.scopes[this.scopes.length - 1];
     if (target.type === 'identifier') {
-      scope?.locals.set(target.text, kind === 'tensors' ? 'tensor' : kind);
+      scope?.locals.set(target.text, kind);
       return;
     }
     if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(target.type)) {
@@ -583,6 +587,13 @@ class Converter {
       if (kind === 'param' || kind === 'buffer') return `self.${attr}[...]`;
     }
     if (isTensorKind(this.kindOf(object)) && attr === 'data') return this.emit(object);
+    // torch.max(x, 1).values: ops returning (values, indices) named tuples give plain tuples in JAX
+    if (attr === 'values' || attr === 'indices') {
+      const text = this.emit(object);
+      const converted = object.type !== 'call' || text !== object.text;
+      if (converted && this.kindOf(object) === 'tensors') return `${text}[${attr === 'values' ? 0 : 1}]`;
+      return text + this.source.slice(object.endIndex, node.endIndex);
+    }
     return this.splice(node);
   }
 
@@ -681,6 +692,8 @@ class Converter {
   private looksLikePythonMethod(call: Node, method: string): boolean {
     if (!AMBIGUOUS_METHODS.has(method)) return false;
     const first = call.childForFieldName('arguments')?.namedChildren[0];
+    // list.sort takes only key= and reverse= and returns None: other arguments, or a used result, make it a tensor sort
+    if (method === 'sort') return call.parent?.type === 'expression_statement' && (!first || (first.type === 'keyword_argument' && ['key', 'reverse'].includes(first.childForFieldName('name')!.text)));
     return method !== 'split' || !first || first.type === 'string';
   }
 
@@ -742,6 +755,7 @@ class Converter {
     const bound: Bound = bind(spelling.sig, positional, keywords);
     const text = spelling.op.jax(bound, this.emitter);
     this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? []);
+    this.appliedKinds.set(node.id, spelling.op.returns ?? 'tensor');
     return text;
   }
 
