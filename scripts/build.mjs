@@ -16,11 +16,13 @@ const common = {
 };
 const entries = [{ in: 'server/src/cli.ts', out: 'dist/cli.js' }];
 if (existsSync('client/src/extension.ts')) entries.push({ in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] });
+// the diff webview's script runs in the browser: no require, no Node banner
+if (existsSync('webview/main.ts')) entries.push({ in: 'webview/main.ts', out: 'dist/webview.js', browser: { platform: 'browser', format: 'iife', banner: {}, define: {} } });
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
 await Promise.all([
-  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })),
+  ...entries.map((e) => build({ ...common, ...e.browser, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })),
   // tests are bundled too, one file each, and load the grammar and runtime wasm from dist/
   build({ ...common, entryPoints: tests.map((f) => `test/${f}`), outdir: `${process.env.ROSETTA_BUILD_DIR ?? 'out'}/test`, external: ['mocha'] }),
 ]);

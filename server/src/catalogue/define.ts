@@ -146,7 +146,7 @@ export function dimReduction(
 
 /** Whether an argument's converted text names a dtype (`jnp.float32`, `x.dtype`). */
 export function isDtypeText(text: string): boolean {
-  return /^jnp\.(float|int|uint|bool|bfloat|complex)\w*$/.test(text) || /(^|\.)dtype$/.test(text);
+  return /^(jnp|np|numpy)\.(float|int|uint|bool|bfloat|complex)\w*$/.test(text) || /(^|\.)dtype$/.test(text);
 }
 
 // ---- builders for torch.nn.functional-style entries ----

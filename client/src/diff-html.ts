@@ -1,0 +1,50 @@
+// The diff webview's page: a skeleton that webview/main.ts fills in. Scripts run only with the page's nonce, and
+// styles, scripts and fonts load only from the webview's own resource roots. No `vscode` import: tests load this page
+// in a browser.
+
+export interface DiffPageResources {
+  /** the origin the webview serves local resources from (`webview.cspSource`) */
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+export const RUN_CHECK_TOOLTIP = 'Arrives with the embedded numerical check (onnxruntime-web): not available yet';
+
+export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPageResources): string {
+  const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${policy}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${styleUri}">
+  <title>Rosetta: JAX conversion</title>
+</head>
+<body>
+  <header class="toolbar">
+    <h1 id="title">Converting…</h1>
+    <span id="summary" class="summary"></span>
+    <span class="actions">
+      <button id="open-as-new-file" disabled>Open as new file</button>
+      <button id="replace-in-place" disabled>Replace in place</button>
+      <span title="${RUN_CHECK_TOOLTIP}"><button id="run-check" disabled title="${RUN_CHECK_TOOLTIP}">Run check</button></span>
+    </span>
+  </header>
+  <main class="panes">
+    <section class="pane" aria-label="PyTorch source">
+      <h2 id="source-heading">PyTorch</h2>
+      <div id="source" class="code" role="list"></div>
+    </section>
+    <section class="pane" aria-label="Converted code">
+      <h2 id="converted-heading">JAX / Flax NNX</h2>
+      <div id="converted" class="code" role="list"></div>
+    </section>
+  </main>
+  <script nonce="${nonce}" src="${scriptUri}"></script>
+</body>
+</html>
+`;
+}
