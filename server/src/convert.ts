@@ -528,9 +528,12 @@ class Converter {
 
   /** x.add_(y) as a statement → x = jnp.add(x, y) */
   private inplaceStatement(call: Node, receiver: Node, method: string): string {
-    const converted = this.emitMethod(call, receiver, method, `Tensor.${method}_`);
-    if (converted === undefined) return this.splice(call);
-    if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${this.emit(receiver)} = ${converted}`;
+    const result = this.emitMethod(call, receiver, method, `Tensor.${method}_`);
+    if (result === undefined) return this.splice(call);
+    const target = this.emit(receiver);
+    // torch writes the result into the receiver, in the receiver's dtype
+    const converted = methodIndex.get(method)?.[0].op.boolResult ? `${result}.astype(${target}.dtype)` : result;
+    if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${target} = ${converted}`;
     if (receiver.type === 'subscript') {
       return this.indexUpdate(receiver, 'set', converted);
     }
@@ -685,6 +688,7 @@ class Converter {
     if (['identifier', 'attribute', 'subscript'].includes(receiver.type)) {
       return this.mark(node, `Tensor.${base}_`, 'an in-place update inside an expression changes a variable JAX cannot update here; write it as its own statement');
     }
+    if (methodIndex.get(base)?.[0].op.boolResult) return this.mark(node, `Tensor.${base}_`, 'the in-place form keeps the dtype of a temporary; write it as its own statement');
     return this.emitMethod(node, receiver, base, `Tensor.${base}_`)!;
   }
 

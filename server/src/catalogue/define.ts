@@ -16,20 +16,30 @@ export function unary(name: string, jaxFn: string, opts: { functional?: boolean;
   ];
   if (opts.torchFn === false) tests.shift();
   if (opts.functional) tests.push({ torch: `F.${name}(x)`, inputs: [f32('2,3', 'x', opts.range)] });
+  tests.push(inplaceCase(name, '', [f32('3,4', 'x', opts.range)]));
   return { name, torch, jax: (a, e) => e.call(jaxFn, [a.input]), jaxSpelling: `${jaxFn}(x)`, returns: 'tensor', inplace: true, notes: opts.notes, tests };
 }
 
-/** A two-input elementwise op. */
-export function binary(name: string, torchNames: string[], jaxFn: string, tests: ConformanceCase[], notes?: string[]): OpEntry {
+/** A two-input elementwise op: every spelling (torch.NAME, Tensor.NAME and, unless torch lacks it, Tensor.NAME_) is
+ *  exercised on the inputs of the first case; `tests` adds the cases that matter beyond that. */
+export function binary(name: string, torchNames: string[], jaxFn: string, tests: ConformanceCase[], notes?: string[], opts: { inplace?: boolean } = {}): OpEntry {
+  const inplace = opts.inplace ?? true;
+  const inputs = tests[0].inputs;
+  const [a, b] = inputs.map((spec) => spec.split('=')[0]);
+  const spellingCases = torchNames.flatMap((n) => [
+    { torch: `torch.${n}(${a}, ${b})`, inputs },
+    { torch: `${a}.${n}(${b})`, inputs },
+    ...(inplace ? [{ torch: `result = ${a}.clone()\nresult.${n}_(${b})\nresult`, inputs }] : []),
+  ]);
   return {
     name,
     torch: torchNames.flatMap((n) => [`torch.${n}(input, other)`, `Tensor.${n}(input, other)`]),
     jax: (a, e) => e.call(jaxFn, [a.input, a.other]),
     jaxSpelling: `${jaxFn}(x1, x2)`,
     returns: 'tensor',
-    inplace: true,
+    inplace,
     notes,
-    tests,
+    tests: [...spellingCases, ...tests],
   };
 }
 
@@ -112,7 +122,8 @@ export function inplaceCase(method: string, args: string, inputs: string[]): Con
 /** Adds one in-place case per Tensor method spelling of an entry built elsewhere (unary and binary builders). */
 export function withInplaceCases(entry: OpEntry, args = '', inputs = [f32('3,4')]): OpEntry {
   const methods = entry.torch.filter((t) => t.startsWith('Tensor.')).map((t) => t.slice('Tensor.'.length, t.indexOf('(')));
-  return { ...entry, inplace: true, tests: [...entry.tests, ...methods.map((m) => inplaceCase(m, args, inputs))] };
+  const covered = (m: string) => entry.tests.some((t) => t.torch.includes(`.${m}_(`));
+  return { ...entry, inplace: true, tests: [...entry.tests, ...methods.filter((m) => !covered(m)).map((m) => inplaceCase(m, args, inputs))] };
 }
 
 /** `torch.NAME(input, dim=None, keepdim=False[, *, dtype=None])` and its method: a jnp reduction with axis/keepdims. */
@@ -240,4 +251,12 @@ export function specialUnary(name: string, jaxFn: string, range = ''): OpEntry {
 }
 
 /** An entry without its in-place spellings (torch has no Tensor.NAME_ for it). */
-export const outOfPlace = (entry: OpEntry): OpEntry => ({ ...entry, inplace: false });
+/** A comparison or logical op: bool results, while the in-place form keeps the receiver's dtype. */
+export const predicate = (entry: OpEntry): OpEntry => ({ ...entry, boolResult: true });
+
+/** An entry torch has no in-place method for: the flag and any in-place cases a builder added go. */
+export const outOfPlace = (entry: OpEntry): OpEntry => ({ ...entry, inplace: false, tests: entry.tests.filter((t) => !isInplaceCase(t)) });
+
+function isInplaceCase(test: ConformanceCase): boolean {
+  return /\.\w+_\(/.test(test.torch);
+}

@@ -46,6 +46,8 @@ export interface OpEntry {
   returns?: ResultKind;
   /** in-place torch spellings (add_) are derived: Tensor.<name>_ updates the receiver */
   inplace?: boolean;
+  /** returns a bool tensor, while its in-place form keeps the receiver's dtype (x.gt_(y) leaves 1.0/0.0 in x) */
+  boolResult?: boolean;
   tests: ConformanceCase[];
 }
 

@@ -272,9 +272,11 @@ class Recurrent(nnx.Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, nonlinearity='tanh', *, rngs):
         self.mode, self.nonlinearity, self.num_layers = mode, nonlinearity, num_layers
-        self.hidden_size, self.proj_size = hidden_size, proj_size
-        self.batch_first, self.directions = batch_first, 2 if bidirectional else 1
-        self.dropout = nnx.Dropout(dropout, rngs=rngs)
+        # the torch attributes user code reads (self.lstm.bidirectional, .hidden_size, .dropout, ...)
+        self.input_size, self.hidden_size, self.proj_size, self.bias = input_size, hidden_size, proj_size, bias
+        self.batch_first, self.bidirectional, self.dropout = batch_first, bidirectional, dropout
+        self.directions = 2 if bidirectional else 1
+        self.between_layers = nnx.Dropout(dropout, rngs=rngs)
         for layer in range(num_layers):
             width = input_size if layer == 0 else (proj_size or hidden_size) * self.directions
             for d in range(self.directions):
@@ -309,7 +311,7 @@ class Recurrent(nnx.Module):
                 finals.append(carry)
             x = jnp.concatenate(outs, axis=-1)
             if layer < self.num_layers - 1:
-                x = self.dropout(x)
+                x = self.between_layers(x)
         final = [jnp.stack(states) for states in zip(*finals)]  # h_n and, for LSTM, c_n
         if not batched:
             x, final = x[:, 0], [t[:, 0] for t in final]

@@ -1,5 +1,5 @@
 // Elementwise math and comparisons.
-import { atom, binary, bindOnce, f32, inplaceCase, op, outOfPlace, specialUnary, unary, withInplaceCases } from '../define';
+import { atom, binary, bindOnce, f32, inplaceCase, op, outOfPlace, predicate, specialUnary, unary, withInplaceCases } from '../define';
 import type { OpEntry } from '../types';
 
 const pair = (shape = '3,4') => [f32(shape, 'x'), f32(shape, 'y')];
@@ -34,33 +34,33 @@ export const elementwise: OpEntry[] = [
   {
     name: 'add_scaled',
     torch: ['torch.add(input, other, *, alpha=1)', 'Tensor.add(input, other, *, alpha=1)'],
-    jax: (a, e) => (a.alpha.text === '1' ? e.call('jnp.add', [a.input, a.other]) : `${a.input.text} + ${a.alpha.text} * ${a.other.text}`),
+    jax: (a, e) => (a.alpha.text === '1' ? e.call('jnp.add', [a.input, a.other]) : `(${a.input.text} + ${a.alpha.text} * ${a.other.text})`),
     jaxSpelling: 'x1 + alpha * x2',
     returns: 'tensor',
-    tests: [{ torch: 'torch.add(x, y, alpha=2)', inputs: pair() }],
+    tests: [{ torch: 'torch.add(x, y, alpha=2) * 3', inputs: pair() }, { torch: 'x.add(y, alpha=-1)', inputs: pair() }],
   },
   binary('sub', ['sub', 'subtract'], 'jnp.subtract', [{ torch: 'torch.sub(x, y)', inputs: pair() }, { torch: 'x.subtract(y)', inputs: pair() }]),
   binary('mul', ['mul', 'multiply'], 'jnp.multiply', [{ torch: 'torch.mul(x, y)', inputs: pair() }, { torch: 'x.multiply(y)', inputs: pair() }]),
   binary('div', ['div', 'true_divide'], 'jnp.true_divide', [{ torch: 'torch.div(x, y)', inputs: [f32('3,4', 'x'), f32('3,4', 'y', '0.5..2')] }, { torch: 'x.true_divide(y)', inputs: [f32('3,4', 'x'), f32('3,4', 'y', '0.5..2')] }]),
   binary('pow', ['pow'], 'jnp.power', [{ torch: 'torch.pow(x, y)', inputs: [f32('3,4', 'x', '0.5..2'), f32('3,4', 'y')] }, { torch: 'x.pow(2)', inputs: pair() }]),
-  binary('maximum', ['maximum'], 'jnp.maximum', [{ torch: 'torch.maximum(x, y)', inputs: pair() }]),
-  binary('minimum', ['minimum'], 'jnp.minimum', [{ torch: 'torch.minimum(x, y)', inputs: pair() }]),
+  binary('maximum', ['maximum'], 'jnp.maximum', [{ torch: 'torch.maximum(x, y)', inputs: pair() }], undefined, { inplace: false }),
+  binary('minimum', ['minimum'], 'jnp.minimum', [{ torch: 'torch.minimum(x, y)', inputs: pair() }], undefined, { inplace: false }),
   binary('atan2', ['atan2'], 'jnp.arctan2', [{ torch: 'torch.atan2(x, y)', inputs: pair() }]),
-  binary('eq', ['eq'], 'jnp.equal', [{ torch: 'torch.eq(x, y)', inputs: pair() }, { torch: 'x.eq(x)', inputs: pair() }]),
-  binary('ne', ['ne'], 'jnp.not_equal', [{ torch: 'torch.ne(x, y)', inputs: pair() }]),
-  binary('gt', ['gt', 'greater'], 'jnp.greater', [{ torch: 'torch.gt(x, y)', inputs: pair() }, { torch: 'x.gt(0)', inputs: pair() }]),
-  binary('ge', ['ge', 'greater_equal'], 'jnp.greater_equal', [{ torch: 'torch.ge(x, y)', inputs: pair() }]),
-  binary('lt', ['lt', 'less'], 'jnp.less', [{ torch: 'torch.lt(x, y)', inputs: pair() }]),
-  binary('le', ['le', 'less_equal'], 'jnp.less_equal', [{ torch: 'torch.le(x, y)', inputs: pair() }]),
-  binary('logical_and', ['logical_and'], 'jnp.logical_and', [{ torch: 'torch.logical_and(x > 0, y > 0)', inputs: pair() }]),
-  binary('logical_or', ['logical_or'], 'jnp.logical_or', [{ torch: 'torch.logical_or(x > 0, y > 0)', inputs: pair() }]),
+  predicate(binary('eq', ['eq'], 'jnp.equal', [{ torch: 'torch.eq(x, y)', inputs: pair() }, { torch: 'x.eq(x)', inputs: pair() }])),
+  predicate(binary('ne', ['ne'], 'jnp.not_equal', [{ torch: 'torch.ne(x, y)', inputs: pair() }])),
+  predicate(binary('gt', ['gt', 'greater'], 'jnp.greater', [{ torch: 'torch.gt(x, y)', inputs: pair() }, { torch: 'x.gt(0)', inputs: pair() }])),
+  predicate(binary('ge', ['ge', 'greater_equal'], 'jnp.greater_equal', [{ torch: 'torch.ge(x, y)', inputs: pair() }])),
+  predicate(binary('lt', ['lt', 'less'], 'jnp.less', [{ torch: 'torch.lt(x, y)', inputs: pair() }])),
+  predicate(binary('le', ['le', 'less_equal'], 'jnp.less_equal', [{ torch: 'torch.le(x, y)', inputs: pair() }])),
+  predicate(binary('logical_and', ['logical_and'], 'jnp.logical_and', [{ torch: 'torch.logical_and(x > 0, y > 0)', inputs: pair() }])),
+  predicate(binary('logical_or', ['logical_or'], 'jnp.logical_or', [{ torch: 'torch.logical_or(x > 0, y > 0)', inputs: pair() }])),
   {
     name: 'logical_not',
     torch: ['torch.logical_not(input)', 'Tensor.logical_not(input)'],
     jax: (a, e) => e.call('jnp.logical_not', [a.input]),
     jaxSpelling: 'jnp.logical_not(x)',
     returns: 'tensor',
-    tests: [{ torch: 'torch.logical_not(x > 0)', inputs: [f32('3,4')] }],
+    tests: [{ torch: 'torch.logical_not(x > 0)', inputs: [f32('3,4')] }, { torch: '(x > 0).logical_not()', inputs: [f32('3,4')] }],
   },
   {
     name: 'clamp',
@@ -73,15 +73,22 @@ export const elementwise: OpEntry[] = [
       { torch: 'torch.clamp(x, -0.5, 0.5)', inputs: [f32('3,4')] },
       { torch: 'x.clamp(min=0)', inputs: [f32('3,4')] },
       { torch: 'x.clip(max=0.1)', inputs: [f32('3,4')] },
+      { torch: 'torch.clip(x, -0.1, 0.2)', inputs: [f32('3,4')] },
+      inplaceCase('clamp', 'min=-0.5', [f32('3,4')]),
+      inplaceCase('clip', '-0.5, 0.5', [f32('3,4')]),
     ],
   },
   {
     name: 'where',
-    torch: ['torch.where(condition, input, other)', 'Tensor.where(condition, input, other)'],
+    torch: ['torch.where(condition, input, other)', 'Tensor.where(input, condition, other)'],
     jax: (a, e) => e.call('jnp.where', [a.condition, a.input, a.other]),
     jaxSpelling: 'jnp.where(condition, x, y)',
     returns: 'tensor',
-    tests: [{ torch: 'torch.where(x > 0, x, y)', inputs: pair() }, { torch: 'torch.where(x > 0, x, 0.0)', inputs: pair() }],
+    tests: [
+      { torch: 'torch.where(x > 0, x, y)', inputs: pair() },
+      { torch: 'torch.where(x > 0, x, 0.0)', inputs: pair() },
+      { torch: 'x.where(x > 0, y)', inputs: pair() },
+    ],
   },
   {
     name: 'masked_fill',
@@ -94,15 +101,17 @@ export const elementwise: OpEntry[] = [
     tests: [
       { torch: 'x.masked_fill(y > 0, -1e9)', inputs: pair() },
       { torch: "x.masked_fill(y[0] > 0, float('-inf'))", inputs: pair() },
+      { torch: 'torch.masked_fill(x, y > 0, 0.5)', inputs: pair() },
+      inplaceCase('masked_fill', 'x < 0, 0.0', pair()),
     ],
   },
   {
     name: 'lerp',
     torch: ['torch.lerp(input, end, weight)', 'Tensor.lerp(input, end, weight)'],
-    jax: (a) => `${a.input.text} + ${a.weight.text} * (${a.end.text} - ${a.input.text})`,
+    jax: (a) => `(${a.input.text} + ${a.weight.text} * (${a.end.text} - ${a.input.text}))`,
     jaxSpelling: 'x + weight * (end - x)',
     returns: 'tensor',
-    tests: [{ torch: 'torch.lerp(x, y, 0.3)', inputs: pair() }],
+    tests: [{ torch: 'torch.lerp(x, y, 0.3) * 2', inputs: pair() }, { torch: 'x.lerp(y, 0.5)', inputs: pair() }],
   },
   // ---- more elementwise math: trigonometry, rounding, special functions, bit operations ----
   ...moreUnary(),
@@ -182,8 +191,8 @@ function moreBinary(): OpEntry[] {
     inplace(binary('copysign', ['copysign'], 'jnp.copysign', [{ torch: 'torch.copysign(x, z)', inputs: xz() }, { torch: 'x.copysign(-1.0)', inputs: xz() }])),
     inplace(binary('heaviside', ['heaviside'], 'jnp.heaviside', [{ torch: 'torch.heaviside(x * (x > 0), z)', inputs: xz() }, { torch: 'x.heaviside(z)', inputs: xz() }])),
     inplace(binary('nextafter', ['nextafter'], 'jnp.nextafter', [{ torch: 'torch.nextafter(x, z)', inputs: xz() }, { torch: 'x.nextafter(z) - x', inputs: xz() }])),
-    inplace(binary('logical_xor', ['logical_xor'], 'jnp.logical_xor', [{ torch: 'torch.logical_xor(x > 0, z > 0)', inputs: xz() }, { torch: 'x.logical_xor(z)', inputs: ['x=bool[3,4]', 'z=bool[3,4]'] }],
-      ['an in-place logical op keeps the receiver dtype in torch; the JAX result is bool']), ['x=bool[3,4]', 'z=bool[3,4]']),
+    inplace(predicate(binary('logical_xor', ['logical_xor'], 'jnp.logical_xor', [{ torch: 'torch.logical_xor(x > 0, z > 0)', inputs: xz() }, { torch: 'x.logical_xor(z)', inputs: ['x=bool[3,4]', 'z=bool[3,4]'] }],
+      ['an in-place logical op keeps the receiver dtype in torch; the conversion casts back with astype'])), ['x=bool[3,4]', 'z=bool[3,4]']),
     ...(['and', 'or', 'xor'] as const).map((kind) =>
       inplace(binary(`bitwise_${kind}`, [`bitwise_${kind}`], `jnp.bitwise_${kind}`, [
         { torch: `torch.bitwise_${kind}(x, z)`, inputs: intInputs('-9..9', '0..16') },
