@@ -142,6 +142,12 @@ describe('convert: what cannot be converted', function () {
     assert.throws(() => convert(text), (e: unknown) => e instanceof InputError && e.line !== undefined && e.line >= 7);
   });
 
+  it('puts the JAX imports after the docstring and __future__ imports', function () {
+    const out = convert('"""Doc."""\nfrom __future__ import annotations\nimport os\nimport torch\n\nx = torch.exp(torch.zeros(2))\n');
+    assert.match(out.code, /^"""Doc\."""\nfrom __future__ import annotations\nimport math\n/);
+    assert.match(out.code, /from flax import nnx\n\nimport os\n/);
+  });
+
   it('rejects a syntax error with its line', function () {
     assert.throws(() => convert('import torch\n\ndef f(x:\n    return x\n'), (e: unknown) => e instanceof InputError && e.line === 3);
   });

@@ -96,21 +96,21 @@ class Converter {
     this.collectModuleClasses(root);
     this.collectBuilders(root);
     const body: string[] = [];
-    let insertAt = 0;
+    // the JAX imports go where the first statement after the docstring and __future__ imports was
+    let insertAt = -1;
     let cursor = root.startIndex;
     for (const stmt of root.namedChildren) {
       if (!stmt) continue;
+      body.push(this.source.slice(cursor, stmt.startIndex));
+      if (insertAt < 0 && !isPreamble(stmt)) insertAt = body.length;
       if (this.isTorchImport(stmt)) {
-        body.push(this.source.slice(cursor, stmt.startIndex));
         cursor = this.skipLine(stmt.endIndex);
-        if (insertAt === body.length - 1 || insertAt === 0) insertAt = body.length;
         continue;
       }
-      body.push(this.source.slice(cursor, stmt.startIndex));
-      if (isPreamble(stmt) && insertAt === body.length - 1) insertAt = body.length + 1;
-      body.push(this.emitStatement(stmt));
+      body.push(this.emit(stmt));
       cursor = stmt.endIndex;
     }
+    if (insertAt < 0) insertAt = body.length;
     body.push(this.source.slice(cursor));
     const code = this.assemble(body, insertAt);
     this.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -283,10 +283,6 @@ class Converter {
   }
 
   // ---- statements -----------------------------------------------------------------------------------------------
-
-  private emitStatement(node: Node): string {
-    return this.emit(node);
-  }
 
   private emit(node: Node): string {
     if (!isStatement(node)) return this.emitNode(node);
@@ -706,7 +702,7 @@ class Converter {
     const container = containers[path];
     if (container) {
       try {
-        const text = container(args.positional, args.keywords, this.emitter, this.aliases);
+        const text = container(args.positional, args.keywords, this.emitter);
         this.record(node, path, 'container', text.split('(')[0], []);
         return text;
       } catch (e) {
@@ -861,7 +857,7 @@ function isTensorKind(kind: Kind): boolean {
 }
 
 function isPreamble(stmt: Node): boolean {
-  return (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string') || (stmt.type === 'import_from_statement' && stmt.text.startsWith('from __future__'));
+  return (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string') || stmt.type === 'future_import_statement';
 }
 
 /** `def __init__(self, a, b=1)` → `def __init__(self, a, b=1, *, rngs: nnx.Rngs)` */

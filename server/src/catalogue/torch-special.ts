@@ -19,7 +19,7 @@ export const constants: Record<string, string> = {
   'torch.nn.Module': 'nnx.Module',
 };
 
-type Builder = (positional: Arg[], keywords: Record<string, Arg>, e: Emitter, aliases?: Map<string, string>) => string;
+type Builder = (positional: Arg[], keywords: Record<string, Arg>, e: Emitter) => string;
 
 const only = (positional: Arg[], keywords: Record<string, Arg>, name: string): Arg | undefined => positional[0] ?? keywords[name];
 
