@@ -50,7 +50,8 @@ export function bind(sig: Signature, positional: Arg[], keywords: Record<string,
     if (p.variadic) {
       const rest = positional.slice(i);
       i = positional.length;
-      bound[p.name] = packVariadic(rest);
+      // torch.zeros(size=(2, 3)): torch also accepts the variadic sequence by keyword
+      if (rest.length || !(p.name in keywords)) bound[p.name] = packVariadic(rest);
       continue;
     }
     if (!p.keywordOnly && i < positional.length) bound[p.name] = positional[i++];

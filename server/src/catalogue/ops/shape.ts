@@ -451,6 +451,7 @@ function sizedFactory(name: string, jaxFn: string, notes: string[] = []): OpEntr
     { torch: `torch.${name}(2, 3)${read}`, inputs: [] },
     { torch: `torch.${name}((2, 3), dtype=torch.int64)${read}`, inputs: [] },
     { torch: `torch.${name}(x.shape, device='cpu', requires_grad=False)${read || ' + x'}`, inputs: [f32('3,4')] },
+    { torch: `torch.${name}(size=(2, 3))${read}`, inputs: [] },
   ], { notes: [...notes, DROPPED] });
 }
 
