@@ -1,0 +1,88 @@
+// Benchmark: the language server over stdio on a 2,000-line PyTorch file (built from the fixtures).
+// Prints a markdown table: hover latency (p50/p95) on an unchanged document, hover right after an edit (re-parse and
+// re-conversion included), time from an edit to its diagnostics (the server's 200 ms debounce included), server start
+// and peak memory (RSS). Goals from the issue: hover p95 < 10 ms, diagnostics after an edit < 30 ms.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+
+const LINES = 2000;
+const HOVERS = 200;
+
+function buildSource() {
+  const dir = 'test/fixtures/torch';
+  const imports = new Set();
+  const bodies = readdirSync(dir).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((line) => {
+    if (/^(import |from )/.test(line)) { imports.add(line); return false; }
+    return true;
+  }).join('\n'));
+  const out = [...imports];
+  for (let copy = 0; out.length < LINES; copy++) for (const b of bodies) out.push(...b.replace(/^(class|def) (\w+)/gm, `$1 $2_${copy}`).split('\n'));
+  const text = out.slice(0, LINES).join('\n');
+  return text.slice(0, text.lastIndexOf('\nclass ')) + '\n';
+}
+
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+const text = buildSource();
+const lines = text.split('\n');
+const uri = pathToFileURL(resolve('bench-model.py')).href;
+const started = now();
+const server = spawn('node', ['bin/rosetta.js', 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+const diagnosticsWaiters = [];
+connection.onNotification('textDocument/publishDiagnostics', (p) => diagnosticsWaiters.splice(0).forEach((w) => w(p)));
+connection.listen();
+await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+connection.sendNotification('initialized', {});
+const startMs = now() - started;
+
+connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+const firstDiagnostics = new Promise((r) => diagnosticsWaiters.push(r));
+await firstDiagnostics;
+
+// hover positions: the first character after "F." / "torch." / "nn." on lines that have one
+const positions = [];
+lines.forEach((line, i) => {
+  const m = /\b(F|torch|nn|t)\.\w/.exec(line);
+  if (m) positions.push({ line: i, character: m.index + m[1].length + 1 });
+});
+const sample = positions.filter((_, i) => i % Math.ceil(positions.length / HOVERS) === 0).slice(0, HOVERS);
+const hover = async (p) => { const t = now(); await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: p }); return now() - t; };
+for (const p of sample.slice(0, 10)) await hover(p); // warm-up
+const hoverMs = [];
+for (const p of sample) hoverMs.push(await hover(p));
+
+let version = 1;
+const edit = (line) => {
+  version++;
+  connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '#' }],
+  });
+};
+const afterEditHoverMs = [];
+const diagnosticsMs = [];
+for (let i = 0; i < 20; i++) {
+  const p = sample[(i * 7) % sample.length];
+  const t = now();
+  const published = new Promise((r) => diagnosticsWaiters.push(r));
+  edit(p.line + 1 < lines.length ? p.line + 1 : p.line);
+  afterEditHoverMs.push(await hover(p));
+  await published;
+  diagnosticsMs.push(now() - t);
+}
+const rss = readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1];
+await connection.sendRequest('shutdown');
+connection.sendNotification('exit');
+
+const fmt = (v) => v.toFixed(1);
+console.log(`| measure (${lines.length - 1}-line file, ${sample.length} hovers, 20 edits) | p50 (ms) | p95 (ms) | goal |`);
+console.log('|---|---|---|---|');
+console.log(`| hover, unchanged document | ${fmt(percentile(hoverMs, 0.5))} | ${fmt(percentile(hoverMs, 0.95))} | p95 < 10 ${percentile(hoverMs, 0.95) < 10 ? 'met' : 'NOT met'} |`);
+console.log(`| hover right after an edit (re-parse + re-convert) | ${fmt(percentile(afterEditHoverMs, 0.5))} | ${fmt(percentile(afterEditHoverMs, 0.95))} | |`);
+console.log(`| edit → diagnostics published (200 ms debounce included) | ${fmt(percentile(diagnosticsMs, 0.5))} | ${fmt(percentile(diagnosticsMs, 0.95))} | < 30 ${percentile(diagnosticsMs, 0.95) < 30 ? 'met' : 'NOT met'} |`);
+console.log(`\nserver start + initialize: ${fmt(startMs)} ms; server peak RSS: ${(Number(rss) / 1024).toFixed(0)} MiB`);
