@@ -117,6 +117,33 @@ describe('convert: modules', function () {
   });
 });
 
+describe('convert: module classes passed as values (timm style)', function () {
+  before(async () => {
+    await initParser();
+  });
+
+  it('turns act_layer=nn.GELU and norm_layer=partial(nn.LayerNorm, eps=1e-6) into factories that take rngs', function () {
+    const out = convert([
+      'from functools import partial',
+      'import torch.nn as nn',
+      '',
+      'class Mlp(nn.Module):',
+      '    def __init__(self, dim, act_layer=nn.GELU, norm_layer=partial(nn.LayerNorm, eps=1e-6)):',
+      '        super().__init__()',
+      '        self.act = act_layer()',
+      '        self.norm = norm_layer(dim)',
+      '        self.ok = isinstance(self.norm, nn.LayerNorm)',
+      '',
+    ].join('\n'));
+    assert.deepEqual(out.diagnostics, []);
+    assert.match(out.code, /act_layer=\(lambda approximate='none', \*, rngs=None: \(lambda x: jax\.nn\.gelu\(x, approximate=approximate == 'tanh'\)\)\)/);
+    assert.match(out.code, /norm_layer=partial\(\(lambda normalized_shape, eps=1e-05, .*rngs=None: nnx\.LayerNorm\(normalized_shape, epsilon=eps/);
+    assert.match(out.code, /self\.act = act_layer\(rngs=rngs\)/);
+    assert.match(out.code, /self\.norm = norm_layer\(dim, rngs=rngs\)/);
+    assert.match(out.code, /isinstance\(self\.norm, nnx\.LayerNorm\)/);
+  });
+});
+
 describe('convert: what cannot be converted', function () {
   before(async () => {
     await initParser();

@@ -2,7 +2,7 @@
 // byte for byte; torch it cannot convert is kept and marked in place.
 import { firstSyntaxError, parsePython, type Node } from './parser';
 import { type Arg, evalLiteral } from './pyvalue';
-import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling } from './catalogue/index';
+import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling, type ModuleSpelling } from './catalogue/index';
 import { bind, BindError, type Bound } from './catalogue/signature';
 import { makeEmitter, UnsupportedError } from './catalogue/emitter';
 import type { ResultKind } from './catalogue/types';
@@ -40,7 +40,8 @@ export class InputError extends Error {
   }
 }
 
-type Kind = ResultKind | 'param' | 'buffer' | 'other' | 'unknown';
+/** 'factory': builds a module when called (act_layer=nn.GELU, norm_layer=partial(nn.LayerNorm, eps=1e-6)) */
+type Kind = ResultKind | 'param' | 'buffer' | 'factory' | 'other' | 'unknown';
 
 interface ClassInfo {
   name: string;
@@ -253,7 +254,7 @@ class Converter {
       return isTorchPath(path) ? 'tensor' : 'unknown';
     }
     if (fn.type === 'identifier') {
-      if (this.moduleClasses.has(fn.text) || this.builders.has(fn.text)) return 'module';
+      if (this.moduleClasses.has(fn.text) || this.builders.has(fn.text) || this.kindOf(fn) === 'factory') return 'module';
       if (['len', 'int', 'float', 'round', 'sum', 'max', 'min', 'abs'].includes(fn.text)) return 'scalar';
       return 'unknown';
     }
@@ -268,6 +269,15 @@ class Converter {
       }
     }
     return 'unknown';
+  }
+
+  /** A torch module class, or functools.partial of one: calling it builds a module. */
+  private isModuleFactory(node: Node): boolean {
+    const path = this.qualify(node);
+    if (path) return moduleIndex.has(path);
+    if (node.type !== 'call' || !/^(functools\.)?partial$/.test(node.childForFieldName('function')!.text)) return false;
+    const first = node.childForFieldName('arguments')?.namedChildren[0];
+    return !!first && this.isModuleFactory(first);
   }
 
   /** What calling a module attribute returns (a tuple for MultiheadAttention, LSTM, ...). */
@@ -390,8 +400,7 @@ class Converter {
       const body = node.childForFieldName('body')!;
       let head = this.source.slice(node.startIndex, name.startIndex);
       head += inModule && name.text === 'forward' ? '__call__' : name.text;
-      let paramText = this.splice(params);
-      if (scope.buildsModules) paramText = addRngsParam(params);
+      const paramText = scope.buildsModules ? this.paramsWithRngs(params) : this.splice(params);
       const returnType = node.childForFieldName('return_type');
       const afterParams = returnType
         ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
@@ -415,6 +424,18 @@ class Converter {
     return first ? `${before}${line}\n${indent}${after}` : `${before}\n${indent}${line}`;
   }
 
+  /** `(self, a, b=1)` → `(self, a, b=1, *, rngs: nnx.Rngs)`, the defaults converted; rngs goes before **kwargs. */
+  private paramsWithRngs(params: Node): string {
+    const items = params.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+    const hasStar = items.some((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator');
+    const kwargs = items.find((p) => p.type === 'dictionary_splat_pattern');
+    const rngs = hasStar ? 'rngs: nnx.Rngs' : '*, rngs: nnx.Rngs';
+    if (kwargs) return `${this.spliceBetween(params, params.startIndex, kwargs.startIndex)}${rngs}, ${this.spliceBetween(params, kwargs.startIndex, params.endIndex)}`;
+    const last = items[items.length - 1];
+    const inner = last ? this.spliceBetween(params, params.startIndex, last.endIndex) : '(';
+    return `${inner}${last ? ', ' : ''}${rngs})`;
+  }
+
   private collectParams(params: Node, scope: FunctionScope) {
     for (const p of params.namedChildren) {
       if (!p) continue;
@@ -423,7 +444,8 @@ class Converter {
       const annotation = p.childForFieldName('type')?.text ?? '';
       const defaultValue = p.childForFieldName('value');
       let kind: Kind = 'unknown';
-      if (/Tensor|Array/.test(annotation)) kind = 'tensor';
+      if (defaultValue && this.isModuleFactory(defaultValue)) kind = 'factory';
+      else if (/Tensor|Array/.test(annotation)) kind = 'tensor';
       else if (/^(int|float|bool|str)\b/.test(annotation)) kind = 'other';
       else if (defaultValue && defaultValue.type !== 'none') kind = 'other';
       else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') kind = 'other';
@@ -600,9 +622,8 @@ class Converter {
   private emitTorchValue(node: Node, path: string): string {
     if (dtypeNames[path]) return dtypeNames[path];
     if (constants[path]) return constants[path];
-    // a module class used as a value (isinstance checks) names its Flax class when it maps to exactly one
-    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(moduleIndex.get(path)?.module.jaxSpelling ?? '')?.[1];
-    if (flaxClass) return flaxClass;
+    const module = moduleIndex.get(path);
+    if (module) return this.moduleClassValue(node, path, module);
     const spelling = functionIndex.get(path)?.[0];
     if (spelling) {
       const param = this.emitter.fresh('x');
@@ -614,6 +635,25 @@ class Converter {
       }
     }
     return this.mark(node, path, 'no JAX equivalent is known for this torch name');
+  }
+
+  /** A torch module class used as a value: in isinstance() its Flax class; elsewhere (act_layer=nn.GELU) a factory
+   *  with the torch constructor's parameters and a keyword-only rngs, building what the constructor call would. */
+  private moduleClassValue(node: Node, path: string, { module, sig }: ModuleSpelling): string {
+    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(module.jaxSpelling)?.[1];
+    if (flaxClass && node.parent?.parent?.type === 'call' && node.parent.parent.childForFieldName('function')?.text === 'isinstance') return flaxClass;
+    // device= and dtype= stay out of the factory: passing them fails loudly instead of being ignored
+    const placement = (name: string) => name === 'device' || name === 'dtype';
+    const bound: Bound = Object.fromEntries(sig.params.map((p) => [p.name, placement(p.name) ? { text: p.defaultText!, lit: p.default } : { text: p.name }]));
+    try {
+      const body = module.jax(bound, this.emitter);
+      this.record(node, path, module.name, module.jaxSpelling, module.notes ?? []);
+      const params = sig.params.filter((p) => !placement(p.name)).map((p) => `${p.variadic ? '*' : ''}${p.name}${p.defaultText !== undefined ? `=${p.defaultText}` : ''}`);
+      const rngsParam = sig.params.some((p) => p.variadic || p.keywordOnly) ? 'rngs=None' : '*, rngs=None';
+      return `(lambda ${[...params, rngsParam].join(', ')}: ${body})`;
+    } catch (e) {
+      return this.failed(node, path, e);
+    }
   }
 
   private collectArgs(call: Node): { positional: Arg[]; keywords: Record<string, Arg>; starred: boolean } {
@@ -655,7 +695,7 @@ class Converter {
       const converted = this.emitMethod(node, receiver, method);
       if (converted !== undefined) return converted;
     }
-    if (fn.type === 'identifier' && (this.moduleClasses.has(fn.text) || this.builders.has(fn.text))) return this.withRngs(node, this.splice(node));
+    if (fn.type === 'identifier' && (this.moduleClasses.has(fn.text) || this.builders.has(fn.text) || this.kindOf(fn) === 'factory')) return this.withRngs(node, this.splice(node));
     return this.splice(node);
   }
 
@@ -779,7 +819,7 @@ class Converter {
   /** Whether a constructor text builds a user module class of this file (which takes rngs). */
   private builtHere(text: string): boolean {
     const name = /^([A-Za-z_][\w]*)\(/.exec(text)?.[1];
-    return !!name && (this.moduleClasses.has(name) || this.builders.has(name));
+    return !!name && (this.moduleClasses.has(name) || this.builders.has(name) || this.kindOf({ type: 'identifier', text: name } as Node) === 'factory');
   }
 
   // ---- reporting ------------------------------------------------------------------------------------------------
@@ -860,19 +900,3 @@ function isPreamble(stmt: Node): boolean {
   return (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string') || stmt.type === 'future_import_statement';
 }
 
-/** `def __init__(self, a, b=1)` → `def __init__(self, a, b=1, *, rngs: nnx.Rngs)` */
-function addRngsParam(params: Node): string {
-  const items = params.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
-  const hasStar = items.some((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator');
-  const kwargs = items.find((p) => p.type === 'dictionary_splat_pattern');
-  const rngs = hasStar ? 'rngs: nnx.Rngs' : '*, rngs: nnx.Rngs';
-  const text = params.text;
-  if (kwargs) {
-    const at = kwargs.startIndex - params.startIndex;
-    return `${text.slice(0, at)}${rngs}, ${text.slice(at)}`;
-  }
-  const close = text.lastIndexOf(')');
-  const inner = text.slice(1, close).trimEnd();
-  const sep = inner.length ? (inner.endsWith(',') ? ' ' : ', ') : '';
-  return `(${inner}${sep}${rngs})`;
-}
