@@ -13,6 +13,21 @@ interface Case { id: string; entry: string; spec: ConformanceCase; module: boole
 
 const HEADER = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
 
+/** A random op is drawn while a module is built (rngs in scope); the draw stays out of the state_dict, and the
+ *  outputs are its statistics: mean, standard deviation and mean absolute deviation (which tells shapes apart). */
+function randomCase(n: number, torch: string): string[] {
+  return [
+    `class Case${n}(nn.Module):`,
+    '    def __init__(self):',
+    '        super().__init__()',
+    `        self.register_buffer("draw", ${torch}, persistent=False)`,
+    '',
+    '    def forward(self):',
+    '        d = self.draw.float()',
+    '        return torch.stack([d.mean(), d.std(), (d - d.mean()).abs().mean()])',
+  ];
+}
+
 /** A case may hold statements, one per line; its last line is the returned expression. */
 function functionBody(torch: string): string[] {
   const lines = torch.split('\n');
@@ -30,11 +45,12 @@ function buildSource(): { source: string; cases: Case[] } {
       const n = cases.length;
       const names = spec.inputs.map((s) => s.split('=')[0]);
       const firstLine = lines.length + 1;
-      const body = module
+      const body = spec.statistics ? randomCase(n, spec.torch) : module
         ? [`class Case${n}(nn.Module):`, '    def __init__(self):', '        super().__init__()', `        self.m = ${spec.torch}`, '', `    def forward(self, ${names.join(', ')}):`, `        return self.m(${names.join(', ')})`]
         : [`def case${n}(${names.join(', ')}):`, ...functionBody(spec.torch)];
       lines.push(...body, '', '');
-      cases.push({ id: `${e.name}#${i}`, entry: module ? `Case${n}()` : `case${n}`, spec, module, firstLine, lastLine: lines.length });
+      const built = module || !!spec.statistics;
+      cases.push({ id: `${e.name}#${i}`, entry: built ? `Case${n}()` : `case${n}`, spec, module: built, firstLine, lastLine: lines.length });
     });
   }
   return { source: lines.join('\n'), cases };
@@ -58,7 +74,7 @@ describe('conformance: catalogue entries against real PyTorch and JAX', function
       const c = cases.find((k) => d.line >= k.firstLine && d.line < k.lastLine);
       if (c && d.severity === 'error') conversionErrors.set(c.id, d.message);
     }
-    const jobs = cases.map((c) => ({ id: c.id, torch_file: torchFile, jax_file: jaxFile, entry: c.entry, inputs: c.spec.inputs, mode: c.spec.train ? ('train' as const) : ('eval' as const) }));
+    const jobs = cases.map((c) => ({ id: c.id, torch_file: torchFile, jax_file: jaxFile, entry: c.entry, inputs: c.spec.inputs, mode: c.spec.train ? ('train' as const) : ('eval' as const), ...c.spec.statistics }));
     for (const [id, r] of compareInPython('conformance', jobs)) results.set(id, r);
     const record: CaseResult[] = cases.map((c) => ({
       id: c.id,

@@ -158,6 +158,12 @@ describe('convert: what cannot be converted', function () {
     assert.equal(parsePython(out.code).rootNode.hasError, false);
   });
 
+  it('draws random numbers from rngs where modules are built, and marks them elsewhere', function () {
+    const out = convert('import torch\nfrom torch import nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.p = nn.Parameter(torch.randn(2, 3))\n\ndef noise(x):\n    return x + torch.randn(2, 3)\n');
+    assert.match(out.code, /self\.p = nnx\.Param\(jax\.random\.normal\(rngs\.params\(\), \(2, 3\)\)\)/);
+    assert.deepEqual(out.diagnostics.map((d) => [d.line, d.api]), [[10, 'torch.randn']]);
+  });
+
   it('keeps code that does not touch torch byte for byte', function () {
     const plain = 'from dataclasses import dataclass\n\n\n@dataclass\nclass Config:\n    width: int = 8  # comment\n\n\ndef helper(a, b=3):\n    """Docstring."""\n    return [a * i for i in range(b)]\n';
     const out = convert(`import torch\n${plain}`);

@@ -793,6 +793,9 @@ class Converter {
 
   private applyOp(node: Node, api: string, spelling: FunctionSpelling, positional: Arg[], keywords: Record<string, Arg>): string {
     const bound: Bound = bind(spelling.sig, positional, keywords);
+    if (spelling.op.random && !this.scopes.some((s) => s.buildsModules)) {
+      throw new UnsupportedError('random numbers need a key: they are converted where modules are built, from rngs');
+    }
     const text = spelling.op.jax(bound, this.emitter);
     this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? []);
     this.appliedKinds.set(node.id, spelling.op.returns ?? 'tensor');

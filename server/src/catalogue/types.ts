@@ -16,6 +16,9 @@ export interface ConformanceCase {
   inputs: string[];
   /** for modules: run in train mode instead of eval */
   train?: boolean;
+  /** a random op: the expression is drawn while the module is built (where rngs is in scope) and the case compares
+   *  statistics of the draw (mean, std, min, max), with these tolerances */
+  statistics?: { rtol: number; atol: number };
 }
 
 export interface Emitter {
@@ -46,6 +49,8 @@ export interface OpEntry {
   returns?: ResultKind;
   /** in-place torch spellings (add_) are derived: Tensor.<name>_ updates the receiver */
   inplace?: boolean;
+  /** draws random numbers: converted only where modules are built, from `rngs` */
+  random?: boolean;
   /** returns a bool tensor, while its in-place form keeps the receiver's dtype (x.gt_(y) leaves 1.0/0.0 in x) */
   boolResult?: boolean;
   tests: ConformanceCase[];

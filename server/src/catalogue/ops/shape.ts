@@ -444,6 +444,15 @@ const FACTORY = 'dtype=None, layout=None, device=None, requires_grad=False, pin_
 const LIKE = 'dtype=None, layout=None, device=None, requires_grad=False, memory_format=None';
 const EMPTY = 'torch.empty leaves the memory uninitialised; JAX has no such array, so it is zero-filled';
 
+const RANDOM = 'values come from the module\'s rngs (rngs.params()), so they differ from torch\'s generator: the distribution is the same; load trained weights with load_torch_state_dict';
+
+/** A random factory: converted where modules are built, drawing from rngs; its cases compare statistics. */
+function randomFactory(name: string, torch: string, jaxSpelling: string, jax: (a: Bound, e: Emitter) => string, tests: string[]): OpEntry {
+  return op(name, [torch], jaxSpelling, jax, tests.map((t) => ({ torch: t, inputs: [], statistics: { rtol: 0.02, atol: 0.01 } })), { random: true, notes: [RANDOM, DROPPED] });
+}
+
+const randomShape = (a: Bound) => a.size.text;
+
 /** torch.zeros(*size, dtype=...), ones, empty. */
 function sizedFactory(name: string, jaxFn: string, notes: string[] = []): OpEntry {
   const read = name === 'empty' ? '.shape' : ''; // uninitialised values cannot be compared
@@ -488,6 +497,12 @@ function triangleIndices(name: 'tril_indices' | 'triu_indices'): OpEntry {
 }
 
 const creation: OpEntry[] = [
+  randomFactory('randn', `torch.randn(*size, generator=None, ${FACTORY})`, 'jax.random.normal(rngs.params(), shape, dtype=jnp.float32)',
+    (a, e) => e.call('jax.random.normal', ['rngs.params()', randomShape(a)], { dtype: [a.dtype, 'None'] }), ['torch.randn(200, 300)', 'torch.randn((100000,)) * 0.02 + 1']),
+  randomFactory('rand', `torch.rand(*size, generator=None, ${FACTORY})`, 'jax.random.uniform(rngs.params(), shape, dtype=jnp.float32)',
+    (a, e) => e.call('jax.random.uniform', ['rngs.params()', randomShape(a)], { dtype: [a.dtype, 'None'] }), ['torch.rand(200, 300)', 'torch.rand(100000) * 4 - 2']),
+  randomFactory('randint', `torch.randint(low, high, size, *, generator=None, ${FACTORY})`, 'jax.random.randint(rngs.params(), size, low, high)',
+    (a, e) => e.call('jax.random.randint', ['rngs.params()', a.size, a.low, a.high], { dtype: [a.dtype, 'None'] }), ['torch.randint(0, 10, (100000,)).float() / 10', 'torch.randint(-3, 3, (200, 500)).float()']),
   sizedFactory('zeros', 'jnp.zeros'),
   sizedFactory('ones', 'jnp.ones'),
   sizedFactory('empty', 'jnp.zeros', [EMPTY]),
