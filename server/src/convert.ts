@@ -78,6 +78,10 @@ class Converter {
   private moduleClasses = new Set<string>();
   /** module-level functions that build modules: they take `rngs` like a module's __init__ */
   private builders = new Set<string>();
+  /** methods of module classes that build modules (ResNet._make_layer): they take `rngs` too */
+  private builderMethods = new Set<string>();
+  /** parameters that receive module classes at some call site in the file, by function or method name */
+  private factoryParams = new Map<string, Set<string | number>>();
   private helpers = new Set<string>();
   private diagnostics: Diagnostic[] = [];
   private mappings: MappingEntry[] = [];
@@ -164,28 +168,58 @@ class Converter {
     }
   }
 
-  /** Top-level functions that construct torch modules (directly or through other builders or module classes). */
+  /** Functions and module-class methods that construct modules (directly, through module classes, other builders, or
+   *  parameters that receive module classes at their call sites). */
   private collectBuilders(root: Node) {
-    const functions = root.namedChildren
+    this.collectFactoryArguments(root);
+    const definitions = (nodes: Array<Node | null>) => nodes
       .map((n) => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
       .filter((n): n is Node => n?.type === 'function_definition');
+    const functions = definitions(root.namedChildren);
+    const methods = root.descendantsOfType('class_definition')
+      .filter((c): c is Node => !!c && this.moduleClasses.has(c.childForFieldName('name')!.text))
+      .flatMap((c) => definitions(c.childForFieldName('body')!.namedChildren))
+      .filter((m) => !['__init__', 'forward'].includes(m.childForFieldName('name')!.text));
     let grew = true;
     while (grew) {
       grew = false;
-      for (const fn of functions) {
+      for (const [fn, set] of [...functions.map((f) => [f, this.builders] as const), ...methods.map((m) => [m, this.builderMethods] as const)]) {
         const name = fn.childForFieldName('name')!.text;
-        if (this.builders.has(name)) continue;
-        const builds = fn.descendantsOfType('call').some((call) => {
-          const callee = call?.childForFieldName('function');
-          if (!callee) return false;
-          const path = this.qualify(callee);
-          return (path && (moduleIndex.has(path) || containers[path])) || this.moduleClasses.has(callee.text) || this.builders.has(callee.text);
-        });
-        if (builds) {
-          this.builders.add(name);
-          grew = true;
-        }
+        if (set.has(name) || !this.constructsModules(fn)) continue;
+        set.add(name);
+        grew = true;
       }
+    }
+  }
+
+  private constructsModules(fn: Node): boolean {
+    const factories = this.factoryParams.get(fn.childForFieldName('name')!.text);
+    return fn.descendantsOfType('call').some((call) => {
+      const callee = call?.childForFieldName('function');
+      if (!callee) return false;
+      const path = this.qualify(callee);
+      if (path && (moduleIndex.has(path) || containers[path])) return true;
+      if (this.moduleClasses.has(callee.text) || this.builders.has(callee.text) || !!factories?.has(callee.text)) return true;
+      return callee.type === 'attribute' && callee.childForFieldName('object')!.text === 'self' && this.builderMethods.has(callee.childForFieldName('attribute')!.text);
+    });
+  }
+
+  /** `self._make_layer(BasicBlock, 64, 2)`: the parameter that receives BasicBlock is a factory inside _make_layer. */
+  private collectFactoryArguments(root: Node) {
+    for (const call of root.descendantsOfType('call')) {
+      const callee = call?.childForFieldName('function');
+      const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' && callee.childForFieldName('object')!.text === 'self' ? callee.childForFieldName('attribute')!.text : undefined;
+      if (!name) continue;
+      const args = call!.childForFieldName('arguments')?.namedChildren ?? [];
+      args.forEach((arg, index) => {
+        if (!arg) return;
+        const isKeyword = arg.type === 'keyword_argument';
+        const value = isKeyword ? arg.childForFieldName('value')! : arg;
+        if (!this.moduleClasses.has(value.text) && !this.isModuleFactory(value)) return;
+        const set = this.factoryParams.get(name) ?? new Set();
+        set.add(isKeyword ? arg.childForFieldName('name')!.text : index);
+        this.factoryParams.set(name, set);
+      });
     }
   }
 
@@ -209,12 +243,14 @@ class Converter {
           const kind = this.scopes[i].locals.get(node.text);
           if (kind) return kind;
         }
+        if (this.moduleClasses.has(node.text) || (this.aliases.has(node.text) && moduleIndex.has(this.qualify(node) ?? ''))) return 'factory';
         // an imported name (math, np, a helper module) is never a tensor receiver
         return this.aliases.has(node.text) ? 'other' : 'unknown';
       }
       case 'attribute': {
         const object = node.childForFieldName('object')!;
         const attr = node.childForFieldName('attribute')!.text;
+        if (moduleIndex.has(this.qualify(node) ?? '')) return 'factory';
         if (object.text === 'self') return this.currentClass()?.attrs.get(attr) ?? 'unknown';
         if (attr === 'shape') return 'shape';
         if (['T', 'mT', 'real', 'imag'].includes(attr)) return this.kindOf(object) === 'tensor' ? 'tensor' : 'unknown';
@@ -254,7 +290,7 @@ class Converter {
       return isTorchPath(path) ? 'tensor' : 'unknown';
     }
     if (fn.type === 'identifier') {
-      if (this.moduleClasses.has(fn.text) || this.builders.has(fn.text) || this.kindOf(fn) === 'factory') return 'module';
+      if (this.buildsModule(fn)) return 'module';
       if (['len', 'int', 'float', 'round', 'sum', 'max', 'min', 'abs'].includes(fn.text)) return 'scalar';
       return 'unknown';
     }
@@ -269,6 +305,13 @@ class Converter {
       }
     }
     return 'unknown';
+  }
+
+  /** Whether calling `fn` builds a module of this file: a module class, a builder function or method, a factory. */
+  private buildsModule(fn: Node): boolean {
+    if (fn.type === 'identifier' && (this.moduleClasses.has(fn.text) || this.builders.has(fn.text))) return true;
+    if (fn.type === 'attribute' && fn.childForFieldName('object')!.text === 'self' && this.builderMethods.has(fn.childForFieldName('attribute')!.text)) return true;
+    return this.kindOf(fn) === 'factory';
   }
 
   /** A torch module class, or functools.partial of one: calling it builds a module. */
@@ -392,9 +435,9 @@ class Converter {
     const inModule = !!cls && this.moduleClasses.has(cls.name) && node.parent?.parent?.type === 'class_definition';
     const name = node.childForFieldName('name')!;
     const params = node.childForFieldName('parameters')!;
-    const isBuilder = !cls && this.builders.has(name.text) && node.parent?.type !== 'block';
+    const isBuilder = inModule ? this.builderMethods.has(name.text) : !cls && this.builders.has(name.text) && node.parent?.type !== 'block';
     const scope: FunctionScope = { locals: new Map(), cls: inModule ? cls : undefined, buildsModules: (inModule && name.text === '__init__') || isBuilder };
-    this.collectParams(params, scope);
+    this.collectParams(params, scope, this.factoryParams.get(name.text));
     this.scopes.push(scope);
     try {
       const body = node.childForFieldName('body')!;
@@ -436,15 +479,17 @@ class Converter {
     return `${inner}${last ? ', ' : ''}${rngs})`;
   }
 
-  private collectParams(params: Node, scope: FunctionScope) {
+  private collectParams(params: Node, scope: FunctionScope, factories = new Set<string | number>()) {
+    let index = 0;
     for (const p of params.namedChildren) {
       if (!p) continue;
       const ident = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
       if (!ident || ident.text === 'self') continue;
+      const position = index++;
       const annotation = p.childForFieldName('type')?.text ?? '';
       const defaultValue = p.childForFieldName('value');
       let kind: Kind = 'unknown';
-      if (defaultValue && this.isModuleFactory(defaultValue)) kind = 'factory';
+      if ((defaultValue && this.isModuleFactory(defaultValue)) || factories.has(position) || factories.has(ident.text)) kind = 'factory';
       else if (/Tensor|Array/.test(annotation)) kind = 'tensor';
       else if (/^(int|float|bool|str)\b/.test(annotation)) kind = 'other';
       else if (defaultValue && defaultValue.type !== 'none') kind = 'other';
@@ -622,6 +667,8 @@ class Converter {
   private emitTorchValue(node: Node, path: string): string {
     if (dtypeNames[path]) return dtypeNames[path];
     if (constants[path]) return constants[path];
+    // an annotation naming a torch module class (-> nn.Sequential) names an nnx module
+    if (/^torch\.nn\.[A-Z]\w*$/.test(path) && hasAncestor(node, 'type')) return 'nnx.Module';
     const module = moduleIndex.get(path);
     if (module) return this.moduleClassValue(node, path, module);
     const spelling = functionIndex.get(path)?.[0];
@@ -639,21 +686,37 @@ class Converter {
 
   /** A torch module class used as a value: in isinstance() its Flax class; elsewhere (act_layer=nn.GELU) a factory
    *  with the torch constructor's parameters and a keyword-only rngs, building what the constructor call would. */
-  private moduleClassValue(node: Node, path: string, { module, sig }: ModuleSpelling): string {
-    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(module.jaxSpelling)?.[1];
+  private moduleClassValue(node: Node, path: string, spelling: ModuleSpelling): string {
+    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(spelling.module.jaxSpelling)?.[1];
     if (flaxClass && node.parent?.parent?.type === 'call' && node.parent.parent.childForFieldName('function')?.text === 'isinstance') return flaxClass;
-    // device= and dtype= stay out of the factory: passing them fails loudly instead of being ignored
-    const placement = (name: string) => name === 'device' || name === 'dtype';
-    const bound: Bound = Object.fromEntries(sig.params.map((p) => [p.name, placement(p.name) ? { text: p.defaultText!, lit: p.default } : { text: p.name }]));
     try {
-      const body = module.jax(bound, this.emitter);
-      this.record(node, path, module.name, module.jaxSpelling, module.notes ?? []);
-      const params = sig.params.filter((p) => !placement(p.name)).map((p) => `${p.variadic ? '*' : ''}${p.name}${p.defaultText !== undefined ? `=${p.defaultText}` : ''}`);
-      const rngsParam = sig.params.some((p) => p.variadic || p.keywordOnly) ? 'rngs=None' : '*, rngs=None';
-      return `(lambda ${[...params, rngsParam].join(', ')}: ${body})`;
+      const factory = this.moduleFactory(spelling);
+      this.record(node, path, spelling.module.name, spelling.module.jaxSpelling, spelling.module.notes ?? []);
+      return factory;
     } catch (e) {
       return this.failed(node, path, e);
     }
+  }
+
+  /** The factory text; parameters whose emission needs a literal are fixed to their defaults and left out of the
+   *  signature, so that passing them fails loudly instead of being ignored (device/dtype first, then modes). */
+  private moduleFactory({ module, sig }: ModuleSpelling): string {
+    const fixable = [(n: string) => n === 'device' || n === 'dtype', (_: string, d?: string) => !!d && /^['"]/.test(d), (_: string, d?: string) => d === 'None'];
+    let lastError: unknown;
+    for (let level = 1; level <= fixable.length; level++) {
+      const fixed = (name: string, defaultText?: string) => fixable.slice(0, level).some((f) => f(name, defaultText));
+      const bound: Bound = Object.fromEntries(sig.params.map((p) => [p.name, fixed(p.name, p.defaultText) ? { text: p.defaultText!, lit: p.default } : { text: p.name }]));
+      try {
+        const body = module.jax(bound, this.emitter);
+        const params = sig.params.filter((p) => !fixed(p.name, p.defaultText)).map((p) => `${p.variadic ? '*' : ''}${p.name}${p.defaultText !== undefined ? `=${p.defaultText}` : ''}`);
+        const rngsParam = sig.params.some((p) => p.variadic || (p.keywordOnly && !fixed(p.name, p.defaultText))) ? 'rngs=None' : '*, rngs=None';
+        return `(lambda ${[...params, rngsParam].join(', ')}: ${body})`;
+      } catch (e) {
+        if (!(e instanceof UnsupportedError || e instanceof BindError)) throw e;
+        lastError = e;
+      }
+    }
+    throw lastError;
   }
 
   private collectArgs(call: Node): { positional: Arg[]; keywords: Record<string, Arg>; starred: boolean } {
@@ -695,7 +758,7 @@ class Converter {
       const converted = this.emitMethod(node, receiver, method);
       if (converted !== undefined) return converted;
     }
-    if (fn.type === 'identifier' && (this.moduleClasses.has(fn.text) || this.builders.has(fn.text) || this.kindOf(fn) === 'factory')) return this.withRngs(node, this.splice(node));
+    if (this.buildsModule(fn)) return this.withRngs(node, this.splice(node));
     return this.splice(node);
   }
 
@@ -756,7 +819,7 @@ class Converter {
         const bound = bind(module.sig, args.positional, args.keywords);
         const text = module.module.jax(bound, this.emitter);
         this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? []);
-        return this.withRngsText(node, text);
+        return this.warnOutsideBuilders(node, text);
       } catch (e) {
         return this.failed(node, path, e);
       }
@@ -802,27 +865,19 @@ class Converter {
     return text;
   }
 
+  /** A call that builds a module of this file (a class, a builder function or method, a factory) gets `rngs`. */
   private withRngs(node: Node, text: string): string {
     this.usesModules = true;
-    return this.withRngsText(node, text);
+    const withArg = text.endsWith('()') ? text.replace(/\)$/, 'rngs=rngs)') : text.replace(/\)$/, ', rngs=rngs)');
+    return this.warnOutsideBuilders(node, withArg);
   }
 
-  /** Modules built in a converted __init__ get `rngs`; elsewhere there is no generator to hand them. */
-  private withRngsText(node: Node, text: string): string {
-    if (!text.includes('rngs=rngs')) {
-      if (!/\)$/.test(text) || !this.builtHere(text)) return text;
-      text = text.replace(/\)$/, text.endsWith('()') ? 'rngs=rngs)' : ', rngs=rngs)');
-    }
+  /** Modules built where no `rngs` is in scope need the caller to provide one. */
+  private warnOutsideBuilders(node: Node, text: string): string {
     if (!this.scopes.some((s) => s.buildsModules)) {
       this.warn(node, 'this module is built outside a converted __init__: pass `rngs=nnx.Rngs(0)` (or your own) where it is called');
     }
     return text;
-  }
-
-  /** Whether a constructor text builds a user module class of this file (which takes rngs). */
-  private builtHere(text: string): boolean {
-    const name = /^([A-Za-z_][\w]*)\(/.exec(text)?.[1];
-    return !!name && (this.moduleClasses.has(name) || this.builders.has(name) || this.kindOf({ type: 'identifier', text: name } as Node) === 'factory');
   }
 
   // ---- reporting ------------------------------------------------------------------------------------------------
@@ -889,6 +944,11 @@ function fits(spelling: FunctionSpelling, positional: Arg[], keywords: Record<st
     if (e instanceof BindError) return false;
     throw e;
   }
+}
+
+function hasAncestor(node: Node, type: string): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === type) return true;
+  return false;
 }
 
 function isTorchPath(path: string): boolean {
