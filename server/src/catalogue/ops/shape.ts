@@ -503,6 +503,15 @@ const creation: OpEntry[] = [
     (a, e) => e.call('jax.random.uniform', ['rngs.params()', randomShape(a)], { dtype: [a.dtype, 'None'] }), ['torch.rand(200, 300)', 'torch.rand(100000) * 4 - 2']),
   randomFactory('randint', `torch.randint(low, high, size, *, generator=None, ${FACTORY})`, 'jax.random.randint(rngs.params(), size, low, high)',
     (a, e) => e.call('jax.random.randint', ['rngs.params()', a.size, a.low, a.high], { dtype: [a.dtype, 'None'] }), ['torch.randint(0, 10, (100000,)).float() / 10', 'torch.randint(-3, 3, (200, 500)).float()']),
+  op('finfo', ['torch.finfo(type=None)'], 'jnp.finfo(dtype)', (a, e) => e.call('jnp.finfo', [a.type.lit === null ? 'jnp.float32' : a.type.text]), [
+    { torch: 'x * 0 + torch.finfo(x.dtype).eps', inputs: [f32('3')] },
+    { torch: '(x > 0) * torch.finfo(torch.float32).min', inputs: [f32('3,4')] },
+    { torch: 'x * 0 + torch.finfo().tiny', inputs: [f32('2')] },
+  ], { returns: 'scalar', notes: ['min, max, eps, tiny and resolution read the same in jnp.finfo'] }),
+  op('iinfo', ['torch.iinfo(type)'], 'jnp.iinfo(dtype)', (a, e) => e.call('jnp.iinfo', [a.type]), [
+    { torch: 'x * 0 + torch.iinfo(torch.int16).max', inputs: [f32('3')] },
+    { torch: 'x * 0 + torch.iinfo(torch.int8).min', inputs: [f32('3')] },
+  ], { returns: 'scalar' }),
   sizedFactory('zeros', 'jnp.zeros'),
   sizedFactory('ones', 'jnp.ones'),
   sizedFactory('empty', 'jnp.zeros', [EMPTY]),
