@@ -144,6 +144,19 @@ describe('convert: module classes passed as values (timm style)', function () {
   });
 });
 
+describe('convert: sampling code', function () {
+  before(async () => {
+    await initParser();
+  });
+
+  it('drops @torch.no_grad() to a comment and updates masked logits from self(...) functionally', function () {
+    const out = convert('import torch\nfrom torch import nn\n\nclass M(nn.Module):\n    @torch.no_grad()\n    def sample(self, idx):\n        logits = self(idx)\n        logits[logits < 0] = -float("Inf")\n        return logits\n');
+    assert.deepEqual(out.diagnostics, []);
+    assert.match(out.code, /    # @torch\.no_grad\(\): JAX computes gradients only inside jax\.grad\n    def sample/);
+    assert.match(out.code, /logits = logits\.at\[logits < 0\]\.set\(-float\("Inf"\)\)/);
+  });
+});
+
 describe('convert: what cannot be converted', function () {
   before(async () => {
     await initParser();

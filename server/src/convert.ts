@@ -291,6 +291,7 @@ class Converter {
     }
     if (fn.type === 'identifier') {
       if (this.buildsModule(fn)) return 'module';
+      if (fn.text === 'self' && this.currentClass()) return 'tensor'; // self(x) runs the module's forward
       if (['len', 'int', 'float', 'round', 'sum', 'max', 'min', 'abs'].includes(fn.text)) return 'scalar';
       return 'unknown';
     }
@@ -361,6 +362,7 @@ class Converter {
       case 'import_statement': case 'import_from_statement':
         return this.isTorchImport(node) ? 'pass  # torch import removed' : node.text;
       case 'with_statement': return this.emitWith(node);
+      case 'decorator': return this.emitDecorator(node);
       case 'for_statement': {
         const iterable = this.kindOf(node.childForFieldName('right')!);
         this.bindTargets(node.childForFieldName('left')!, iterable === 'module' ? 'module' : 'unknown');
@@ -622,6 +624,14 @@ class Converter {
     const body = node.childForFieldName('body')!;
     this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', ['JAX computes gradients only inside jax.grad, so no_grad needs no counterpart']);
     return `if True:  # was: with ${items[0]!.text}` + this.source.slice(clause!.endIndex, body.startIndex).replace(/^:/, '') + this.splice(body);
+  }
+
+  /** @torch.no_grad() and @torch.inference_mode() have nothing to do in JAX: the line stays as a comment. */
+  private emitDecorator(node: Node): string {
+    const expr = node.namedChildren[0];
+    if (!expr || !/^(torch\.)?(no_grad|inference_mode)\(\)$/.test(this.pathText(expr))) return this.splice(node);
+    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', ['JAX computes gradients only inside jax.grad, so no_grad needs no counterpart']);
+    return `# ${node.text}: JAX computes gradients only inside jax.grad`;
   }
 
   private pathText(item: Node): string {
