@@ -4,8 +4,6 @@ usage: python loader_checks.py TORCH_FILE JAX_FILE ENTRY
 Prints one JSON object: the error for a state_dict with one key missing and one unexpected, whether loading works
 without num_batches_tracked, and the groups of torch names that share one JAX variable (tied weights).
 """
-import ast
-import importlib.util
 import json
 import sys
 
@@ -13,25 +11,14 @@ import numpy as np
 import torch
 from flax import nnx
 
-
-def load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def build(module, entry, **extra):
-    call = ast.parse(entry, mode='eval').body
-    call.keywords += [ast.keyword(arg=key, value=ast.Name(id=key)) for key in extra]
-    return eval(ast.unparse(call), dict(vars(module), **extra))
+from compare import load, with_rngs
 
 
 def main(torch_file, jax_file, entry):
     src, dst = load(torch_file, 'src'), load(jax_file, 'dst')
     torch.manual_seed(0)
-    state = {k: v.detach().numpy() for k, v in build(src, entry).state_dict().items()}
-    model = build(dst, entry, rngs=nnx.Rngs(0))
+    state = {k: v.detach().numpy() for k, v in eval(entry, vars(src)).state_dict().items()}
+    model = eval(with_rngs(entry), dict(vars(dst), nnx=nnx))
     dropped = sorted(k for k in state if not k.endswith('num_batches_tracked'))[0]
     broken = {k: v for k, v in state.items() if k != dropped}
     broken['not_a_parameter.weight'] = np.zeros(1, np.float32)

@@ -1,6 +1,5 @@
 // Short builders for the common shapes of catalogue entries.
 import { type Arg, pyRepr, splitTopLevel } from '../pyvalue';
-import type { Bound } from './signature';
 import type { ConformanceCase, Emitter, JaxEmit, OpEntry } from './types';
 
 export const f32 = (shape: string, name = 'x', range = '') => `${name}=float32[${shape}]${range ? ':' + range : ''}`;
@@ -43,38 +42,11 @@ export function binary(name: string, torchNames: string[], jaxFn: string, tests:
   };
 }
 
-/** `axis=dim` and `keepdims=keepdim`, left out where they are JAX's defaults. */
-export function axisArgs(a: Bound, dimKey = 'dim'): Record<string, [Arg, string]> {
-  const out: Record<string, [Arg, string]> = { axis: [a[dimKey], 'None'] };
-  if (a.keepdim) out.keepdims = [a.keepdim, 'False'];
-  return out;
-}
-
-/** A reduction: torch.NAME(input, dim=None, keepdim=False) and the method form. */
-export function reduction(name: string, jaxFn: string, extra = '', notes?: string[]): OpEntry {
-  return {
-    name,
-    torch: [`torch.${name}(input, dim=None, keepdim=False${extra})`, `Tensor.${name}(input, dim=None, keepdim=False${extra})`],
-    jax: (a, e) => e.call(jaxFn, [a.input], axisArgs(a)),
-    jaxSpelling: `${jaxFn}(a, axis=None, keepdims=False)`,
-    returns: 'tensor',
-    notes,
-    tests: [
-      { torch: `torch.${name}(x)`, inputs: [f32('3,4')] },
-      { torch: `x.${name}(dim=1, keepdim=True)`, inputs: [f32('3,4,2')] },
-      { torch: `x.${name}(-1)`, inputs: [f32('3,4')] },
-      { torch: `torch.${name}(x, (0, 2))`, inputs: [f32('3,4,2')] },
-    ],
-  };
-}
-
-export function emitWith(e: Emitter, fn: string, a: Bound, keys: string[]): string {
-  return e.call(fn, keys.map((k) => a[k]));
-}
-
 // ---- reductions, shape ops and creation ----------------------------------------------------------------------------
 
 /** Names and attribute reads (self.w[...]) are repeated as they are; other expressions are bound once. */
+/** Text that can be repeated without evaluating anything twice: a name, a dotted attribute, a Variable's value. */
+const REPEATABLE = /^[A-Za-z_][\w.]*(\[\.\.\.\])?$/;
 const isName = (text: string) => REPEATABLE.test(text);
 
 /** A fresh local name that the text does not already use. */
@@ -208,14 +180,9 @@ function matchingClose(text: string, open: number): number {
 }
 
 /** A name or attribute read (self.w[...]) that is cheap and safe to evaluate more than once. */
-const REPEATABLE = /^[A-Za-z_][\w.]*(\[\.\.\.\])?$/;
-
-/** `body` uses the argument several times: a plain name is repeated, anything else is evaluated once through a lambda. */
+/** `body` uses the argument several times: a plain name is repeated, anything else is evaluated once (bindOnce). */
 export function reuse(e: Emitter, arg: Arg | string, body: (name: string) => string): string {
-  const text = typeof arg === 'string' ? arg : arg.text;
-  if (REPEATABLE.test(text.trim())) return body(text.trim());
-  const name = e.fresh('_v');
-  return `(lambda ${name}: ${body(name)})(${text})`;
+  return bindOnce(e, [typeof arg === 'string' ? { text: arg.trim() } : { ...arg, text: arg.text.trim() }], body);
 }
 
 /** Whether an argument is the literal None. */
