@@ -10,7 +10,7 @@ export type TypedAttribute = WithoutName<AttributeSpec>;
 type WithoutName<A> = A extends unknown ? Omit<A, 'name'> : never;
 
 /** Integers become `int`, other numbers `float`; arrays likewise (`ints` if every element is an integer). */
-export type AttributeValue = number | bigint | boolean | string | number[] | bigint[] | Tensor | TypedAttribute;
+export type AttributeValue = number | bigint | boolean | string | readonly number[] | readonly bigint[] | Tensor | TypedAttribute;
 
 export interface ModelOptions {
   /** version of the default ('ai.onnx') operator set */
@@ -101,13 +101,17 @@ function attributeSpec(name: string, value: AttributeValue): AttributeSpec {
   if (typeof value === 'boolean') return { name, type: 'int', value: value ? 1 : 0 };
   if (typeof value === 'bigint') return { name, type: 'int', value };
   if (typeof value === 'number') return Number.isInteger(value) ? { name, type: 'int', value } : { name, type: 'float', value };
-  if (Array.isArray(value)) return arrayAttribute(name, value);
+  if (isArray(value)) return arrayAttribute(name, value);
   if ('type' in value) return { name, ...value } as AttributeSpec;
   return { name, type: 'tensor', value };
 }
 
-function arrayAttribute(name: string, values: number[] | bigint[]): AttributeSpec {
+function arrayAttribute(name: string, values: readonly number[] | readonly bigint[]): AttributeSpec {
   const allIntegers = values.every((v: number | bigint) => typeof v === 'bigint' || Number.isInteger(v));
-  if (allIntegers) return { name, type: 'ints', value: values };
-  return { name, type: 'floats', value: values as number[] };
+  if (allIntegers) return { name, type: 'ints', value: [...values] };
+  return { name, type: 'floats', value: [...values] as number[] };
+}
+
+function isArray(value: AttributeValue): value is readonly number[] | readonly bigint[] {
+  return Array.isArray(value);
 }

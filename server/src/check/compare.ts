@@ -1,0 +1,44 @@
+// Comparing two computed tensors: shapes, dtype kinds, NaN placement, max abs / max rel error and allclose.
+import { elementCount, type Tensor } from './onnx/tensor';
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+export interface TensorComparison {
+  /** why the two cannot be compared elementwise, or why they differ beyond numbers; undefined when comparable */
+  problem?: string;
+  maxAbs: number;
+  maxRel: number;
+  close: boolean;
+}
+
+const kind = (t: Tensor): string => (t.dtype === 'bool' ? 'bool' : t.dtype.startsWith('int') ? 'int' : 'float');
+
+/** numpy.allclose(actual, expected, rtol, atol) semantics: |a - e| <= atol + rtol * |e|; NaNs must coincide. */
+export function compareTensors(expected: Tensor, actual: Tensor, tolerance: Tolerance): TensorComparison {
+  const sameShape = expected.shape.length === actual.shape.length && expected.shape.every((d, i) => d === actual.shape[i]);
+  if (!sameShape) return { problem: `shape [${expected.shape}] in the source, [${actual.shape}] in the target`, maxAbs: Infinity, maxRel: Infinity, close: false };
+  if (kind(expected) !== kind(actual)) return { problem: `dtype ${expected.dtype} in the source, ${actual.dtype} in the target`, maxAbs: Infinity, maxRel: Infinity, close: false };
+  let maxAbs = 0;
+  let maxRel = 0;
+  let close = true;
+  let nanMismatch = 0;
+  const n = elementCount(expected.shape);
+  for (let i = 0; i < n; i++) {
+    const e = Number(expected.data[i]);
+    const a = Number(actual.data[i]);
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      if (Number.isNaN(e) !== Number.isNaN(a)) nanMismatch++;
+      continue;
+    }
+    const diff = e === a ? 0 : Math.abs(a - e);
+    maxAbs = Math.max(maxAbs, diff);
+    if (e !== 0) maxRel = Math.max(maxRel, diff / Math.abs(e));
+    else if (diff > 0) maxRel = Infinity;
+    if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(e))) close = false;
+  }
+  if (nanMismatch) return { problem: `NaN in ${nanMismatch} position(s) of one side only`, maxAbs, maxRel, close: false };
+  return { maxAbs, maxRel, close };
+}

@@ -1,0 +1,112 @@
+// Traces one program (a source or a target file) under a framework host: runs the module, builds the entry (a
+// function, or a model from a constructor call), calls it on symbolic inputs, and collects outputs and per-line
+// records. Running the graph is separate (evaluate), so that a caller can trace both sides before running either.
+import { Interpreter, PyDict, PyList, PyTuple, type Value } from '../interp';
+import { runModel } from '../onnx/runtime';
+import type { Tensor } from '../onnx/tensor';
+import type { StateEntry, TraceHost } from './host';
+import type { Sym } from './tracer';
+
+export interface NamedTensor {
+  name: string;
+  value: Tensor;
+}
+
+export interface Record {
+  line: number;
+  /** the assignment target as written, 'return', or '' for an expression statement */
+  target: string;
+  sym: Sym;
+}
+
+export interface TracedProgram {
+  outputs: Array<{ path: string; sym: Sym }>;
+  records: Record[];
+  /** the source model's state_dict, when the host has one (torch) */
+  state: StateEntry[];
+}
+
+export interface TraceOptions {
+  /** a function name or a constructor call, in the program's own terms */
+  entry: string;
+  inputs: NamedTensor[];
+  mode: 'eval' | 'train';
+  /** extra keyword arguments appended to a constructor entry, e.g. `rngs=nnx.Rngs(0)` */
+  constructorExtra?: string;
+  /** statements run after the model is built, with `model` and `state` (the weights dict) in scope */
+  afterBuild?: (interpreter: Interpreter, model: Value) => void;
+  /** called after the model is built and prepared */
+  weightsFrom?: ReadonlyArray<{ name: string; sym: Sym }>;
+  /** a load function name in the program, called as fn(model, state) before the model runs */
+  loader?: string;
+}
+
+const MODEL = '__rosetta_model__';
+
+/** Traces `code` under `host`. Throws the interpreter's errors (PyError, Unsupported, NotLowered, DataDependent). */
+export function traceProgram(host: TraceHost, code: string, options: TraceOptions): TracedProgram {
+  const records: Record[] = [];
+  const interpreter = new Interpreter({
+    host,
+    moduleName: 'rosetta_check',
+    onRecord: (line, target, value) => {
+      const sym = host.symOf(value);
+      if (sym) records.push({ line, target, sym });
+    },
+  });
+  interpreter.run(code);
+  const args = options.inputs.map(({ name, value }) => host.inputTensor(host.tracer.input(`input.${name}`, value)));
+  const callable = options.entry.includes('(') ? buildModel(interpreter, host, options) : interpreter.get(options.entry);
+  if (callable === undefined) throw new Error(`'${options.entry}' is not defined in the file`);
+  const state = options.entry.includes('(') && host.stateDict ? host.stateDict(callable, apiOf(interpreter)) : [];
+  const result = interpreter.call(callable, args);
+  const outputs = flattenOutputs(host, result, 'out');
+  return { outputs, records, state };
+}
+
+function buildModel(interpreter: Interpreter, host: TraceHost, options: TraceOptions): Value {
+  const entry = options.constructorExtra ? withKeyword(options.entry, options.constructorExtra) : options.entry;
+  interpreter.run(`${MODEL} = ${entry}`);
+  const model = interpreter.get(MODEL)!;
+  if (options.loader && options.weightsFrom) {
+    const state = host.stateDictValue?.(options.weightsFrom);
+    if (!state) throw new Error('this host cannot receive a state_dict');
+    const loader = interpreter.get(options.loader);
+    if (loader === undefined) throw new Error(`the file defines no '${options.loader}' to load the source's weights`);
+    interpreter.call(loader, [model, state]);
+  }
+  host.prepare(model, options.mode, apiOf(interpreter));
+  options.afterBuild?.(interpreter, model);
+  return model;
+}
+
+/** `Net(4)` + `rngs=...` → `Net(4, rngs=...)`. */
+export function withKeyword(call: string, keyword: string): string {
+  const close = call.lastIndexOf(')');
+  const inner = call.slice(call.indexOf('(') + 1, close).trim();
+  return `${call.slice(0, close)}${inner ? ', ' : ''}${keyword})`;
+}
+
+function apiOf(interpreter: Interpreter) {
+  return { call: interpreter.call.bind(interpreter), getattr: interpreter.getattr.bind(interpreter), repr: interpreter.repr.bind(interpreter) };
+}
+
+/** Tensors inside tuples, lists and dicts, named like `out[0]['logits']`. */
+function flattenOutputs(host: TraceHost, value: Value, path: string): Array<{ path: string; sym: Sym }> {
+  const sym = host.symOf(value);
+  if (sym) return [{ path, sym }];
+  if (value instanceof PyTuple || value instanceof PyList) return value.items.flatMap((v, i) => flattenOutputs(host, v, `${path}[${i}]`));
+  if (value instanceof PyDict) return value.keys().flatMap((k) => flattenOutputs(host, value.get(k)!, `${path}[${JSON.stringify(k)}]`));
+  if (value === null) return [];
+  throw new TypeError(`the entry returned a ${typeof value === 'object' ? (value as object).constructor.name : typeof value}, not tensors`);
+}
+
+/** Runs the host's graph with the given values as outputs; results come back in order. */
+export async function evaluate(host: TraceHost, syms: readonly Sym[]): Promise<Tensor[]> {
+  const unique = [...new Set(syms.map((s) => s.id))];
+  const byId = new Map(syms.map((s) => [s.id, s]));
+  for (const id of unique) host.tracer.output(byId.get(id)!);
+  const needed = Object.fromEntries(Object.entries(host.tracer.feeds));
+  const results = await runModel(host.tracer.graph.toModel({ opset: 20 }), needed);
+  return syms.map((s) => results[s.id] ?? needed[s.id]);
+}
