@@ -32,9 +32,14 @@ function executeStatement(rt: Runtime, node: Node, scope: Scope): Completion {
   try {
     return handler(rt, node, scope);
   } catch (error) {
-    if (error instanceof PyError && error.line === undefined) error.line = line;
+    // Python errors and host errors that carry a line (a call the check cannot lower) learn the innermost statement's
+    if ((error instanceof PyError || hasLineSlot(error)) && error.line === undefined) error.line = line;
     throw error;
   }
+}
+
+function hasLineSlot(error: unknown): error is { line: number | undefined } {
+  return error instanceof Error && 'line' in error;
 }
 
 const statementHandlers: Record<string, StatementHandler> = {

@@ -5,8 +5,13 @@ import { Tracer, type Sym } from './tracer';
 
 type Shape = readonly number[];
 
+/** Shapes or dtypes that do not fit an op: the program would fail in its framework too (or a host promoted wrongly). */
+export class ShapeError extends RangeError {
+  line: number | undefined = undefined;
+}
+
 export function rankError(message: string): Error {
-  return new RangeError(message);
+  return new ShapeError(message);
 }
 
 /** Python-style axis (negative counts from the end) as a non-negative one. */
@@ -91,7 +96,7 @@ const BOOL_RESULT = new Set(['Equal', 'Less', 'LessOrEqual', 'Greater', 'Greater
 
 /** An ONNX binary op with numpy broadcasting; both operands must already share a dtype (hosts promote). */
 export function binary(t: Tracer, op: string, a: Sym, b: Sym, attributes: Record<string, number> = {}): Sym {
-  if (a.dtype !== b.dtype) throw new TypeError(`${op}: operands of dtype ${a.dtype} and ${b.dtype} (promote first)`);
+  if (a.dtype !== b.dtype) throw new ShapeError(`${op}: operands of dtype ${a.dtype} and ${b.dtype} (promote first)`);
   const dtype = BOOL_RESULT.has(op) ? 'bool' : a.dtype;
   return t.node(op, [a, b], attributes, { dtype, shape: broadcastShapes(a.shape, b.shape) });
 }
@@ -105,7 +110,7 @@ export function notEqual(t: Tracer, a: Sym, b: Sym): Sym {
 }
 
 export function where(t: Tracer, condition: Sym, a: Sym, b: Sym): Sym {
-  if (a.dtype !== b.dtype) throw new TypeError(`Where: branches of dtype ${a.dtype} and ${b.dtype}`);
+  if (a.dtype !== b.dtype) throw new ShapeError(`Where: branches of dtype ${a.dtype} and ${b.dtype}`);
   return t.node('Where', [cast(t, condition, 'bool'), a, b], {}, { dtype: a.dtype, shape: broadcastShapes(condition.shape, a.shape, b.shape) });
 }
 

@@ -33,9 +33,7 @@ export interface TraceOptions {
   mode: 'eval' | 'train';
   /** extra keyword arguments appended to a constructor entry, e.g. `rngs=nnx.Rngs(0)` */
   constructorExtra?: string;
-  /** statements run after the model is built, with `model` and `state` (the weights dict) in scope */
-  afterBuild?: (interpreter: Interpreter, model: Value) => void;
-  /** called after the model is built and prepared */
+  /** the source's weights, handed to `loader` */
   weightsFrom?: ReadonlyArray<{ name: string; sym: Sym }>;
   /** a load function name in the program, called as fn(model, state) before the model runs */
   loader?: string;
@@ -46,11 +44,12 @@ const MODEL = '__rosetta_model__';
 /** Traces `code` under `host`. Throws the interpreter's errors (PyError, Unsupported, NotLowered, DataDependent). */
 export function traceProgram(host: TraceHost, code: string, options: TraceOptions): TracedProgram {
   const records: Record[] = [];
+  let recording = false; // values computed while the model is built (and weights loaded) are not the forward pass
   const interpreter = new Interpreter({
     host,
     moduleName: 'rosetta_check',
     onRecord: (line, target, value) => {
-      const sym = host.symOf(value);
+      const sym = recording ? host.symOf(value) : undefined;
       if (sym) records.push({ line, target, sym });
     },
   });
@@ -59,7 +58,9 @@ export function traceProgram(host: TraceHost, code: string, options: TraceOption
   const callable = options.entry.includes('(') ? buildModel(interpreter, host, options) : interpreter.get(options.entry);
   if (callable === undefined) throw new Error(`'${options.entry}' is not defined in the file`);
   const state = options.entry.includes('(') && host.stateDict ? host.stateDict(callable, apiOf(interpreter)) : [];
+  recording = true;
   const result = interpreter.call(callable, args);
+  recording = false;
   const outputs = flattenOutputs(host, result, 'out');
   return { outputs, records, state };
 }
@@ -76,7 +77,6 @@ function buildModel(interpreter: Interpreter, host: TraceHost, options: TraceOpt
     interpreter.call(loader, [model, state]);
   }
   host.prepare(model, options.mode, apiOf(interpreter));
-  options.afterBuild?.(interpreter, model);
   return model;
 }
 

@@ -13,6 +13,8 @@ export interface Sym {
 
 /** A framework call or argument form that has no lowering yet: the check reports it and gives no verdict. */
 export class NotLowered extends Error {
+  /** the line of the statement that made the call, filled in by the interpreter */
+  line: number | undefined = undefined;
   constructor(readonly api: string, detail = '') {
     super(`${api}${detail ? `: ${detail}` : ''} cannot be checked yet (no ONNX lowering)`);
   }
@@ -20,6 +22,7 @@ export class NotLowered extends Error {
 
 /** A value the check would need at trace time but which depends on the data (x.item(), `if x.sum() > 0`). */
 export class DataDependent extends Error {
+  line: number | undefined = undefined;
   constructor(what: string) {
     super(`${what} depends on tensor values, which are not known while tracing`);
   }
