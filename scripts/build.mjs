@@ -20,6 +20,8 @@ if (existsSync('client/src/extension.ts')) entries.push({ in: 'client/src/extens
 if (existsSync('webview/main.ts')) entries.push({ in: 'webview/main.ts', out: 'dist/webview.js', browser: { platform: 'browser', format: 'iife', banner: {}, define: {} } });
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+// the check's runtime: onnxruntime-web's CPU (wasm) build, loaded from beside dist/cli.js
+for (const file of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(`node_modules/onnxruntime-web/dist/${file}`, `dist/${file}`);
 const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
 await Promise.all([
   ...entries.map((e) => build({ ...common, ...e.browser, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })),

@@ -36,3 +36,43 @@ export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   if (unconfirmed.length) lines.push(`not exercised by any case: ${unconfirmed.join(', ')}`);
   return { mapped: apis.length, confirmed: confirmed.length, failing, unconfirmed, text: lines.join('\n') + '\n' };
 }
+
+export const DEFAULT_LOWERING_RESULTS = 'test-output/lowering.json';
+
+export type LoweringStatus = 'confirmed' | 'failing' | 'missing';
+
+/** One catalogue case traced by the check under one framework's host and compared with that real framework. */
+export interface LoweringCase { id: string; op: string; framework: 'torch' | 'jax'; status: LoweringStatus; detail: string }
+
+export interface LoweringTable { rows: Array<{ op: string; torch: LoweringStatus; jax: LoweringStatus }>; text: string }
+
+/** An op's status per framework: failing if any case fails, missing if any lacks a lowering, else confirmed. */
+export function loweringTable(cases: LoweringCase[]): LoweringTable {
+  const status = new Map<string, { torch: LoweringStatus; jax: LoweringStatus }>();
+  const rank: Record<LoweringStatus, number> = { confirmed: 0, missing: 1, failing: 2 };
+  for (const c of cases) {
+    const row = status.get(c.op) ?? { torch: 'confirmed', jax: 'confirmed' };
+    if (rank[c.status] > rank[row[c.framework]]) row[c.framework] = c.status;
+    status.set(c.op, row);
+  }
+  const rows = [...status].map(([op, s]) => ({ op, ...s }));
+  const width = Math.max(2, ...rows.map((r) => r.op.length));
+  const count = (f: 'torch' | 'jax', s: LoweringStatus) => rows.filter((r) => r[f] === s).length;
+  const lines = [
+    `${'op'.padEnd(width)}  torch      jax`,
+    ...rows.map((r) => `${r.op.padEnd(width)}  ${r.torch.padEnd(9)}  ${r.jax}`),
+    '',
+    ...(['torch', 'jax'] as const).map((f) => `${f}: ${count(f, 'confirmed')} confirmed, ${count(f, 'failing')} failing, ${count(f, 'missing')} missing of ${rows.length} ops`),
+  ];
+  return { rows, text: lines.join('\n') + '\n' };
+}
+
+export function readLoweringTable(resultsFile = DEFAULT_LOWERING_RESULTS): LoweringTable {
+  let cases: LoweringCase[] = [];
+  try {
+    cases = JSON.parse(fs.readFileSync(resultsFile, 'utf8')).cases;
+  } catch {
+    return { rows: [], text: `no results in ${resultsFile}: run the lowering suite (npm test)\n` };
+  }
+  return loweringTable(cases);
+}

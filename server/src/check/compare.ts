@@ -42,3 +42,18 @@ export function compareTensors(expected: Tensor, actual: Tensor, tolerance: Tole
   if (nanMismatch) return { problem: `NaN in ${nanMismatch} position(s) of one side only`, maxAbs, maxRel, close: false };
   return { maxAbs, maxRel, close };
 }
+
+/** Decade edges of the error histogram: counts of |actual - expected| below 1e-9, in [1e-9, 1e-8), ..., and >= 1. */
+export const HISTOGRAM_EDGES = [1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
+
+export function errorHistogram(expected: Tensor, actual: Tensor): number[] {
+  const counts = new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0);
+  const n = Math.min(expected.data.length, actual.data.length);
+  for (let i = 0; i < n; i++) {
+    const diff = Math.abs(Number(actual.data[i]) - Number(expected.data[i]));
+    if (Number.isNaN(diff)) continue;
+    const bin = HISTOGRAM_EDGES.findIndex((edge) => diff < edge);
+    counts[bin < 0 ? HISTOGRAM_EDGES.length : bin]++;
+  }
+  return counts;
+}
