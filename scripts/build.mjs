@@ -16,8 +16,10 @@ const common = {
 };
 const entries = [{ in: 'server/src/cli.ts', out: 'dist/cli.js' }];
 if (existsSync('client/src/extension.ts')) entries.push({ in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] });
-// the diff webview's script runs in the browser: no require, no Node banner
-if (existsSync('webview/main.ts')) entries.push({ in: 'webview/main.ts', out: 'dist/webview.js', browser: { platform: 'browser', format: 'iife', banner: {}, define: {} } });
+// the webviews' scripts run in the browser: no require, no Node banner
+const browser = { platform: 'browser', format: 'iife', banner: {}, define: {} };
+if (existsSync('webview/main.ts')) entries.push({ in: 'webview/main.ts', out: 'dist/webview.js', browser });
+if (existsSync('webview/check-main.ts')) entries.push({ in: 'webview/check-main.ts', out: 'dist/check-webview.js', browser });
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 // the check's runtime: onnxruntime-web's CPU (wasm) build, loaded from beside dist/cli.js

@@ -47,6 +47,19 @@ result = [round(0.5), round(1.5), round(2.5), round(-0.5), round(-1.5), round(2.
   agreesWithCPython('and/or return the deciding operand', `
 result = [0 or 'x', '' and 1, [] or [], None or 0, 3 and 4, 0 and 1/0, 1 or 1/0, not [], (None or {}) or 'default']
 `);
+  agreesWithCPython('vars, type names, OrderedDict and functools', `
+from collections import OrderedDict
+from functools import partial, reduce
+class A:
+    def __init__(self):
+        self.x, self.y = 1, 2
+def scale(x, factor=1, *, shift=0):
+    return x * factor + shift
+double = partial(scale, factor=2)
+result = (sorted(vars(A()).items()), type(A()).__name__, type(None).__name__, type(scale).__name__, type(3).__name__,
+          list(OrderedDict([('b', 1), ('a', 2)]).items()), double(5), double(5, shift=1), partial(scale, 3)(factor=4),
+          reduce(lambda a, b: a * b, [1, 2, 3, 4]), reduce(lambda a, b: a + b, [], 10))
+`);
   agreesWithCPython('a mutable default is shared between calls', `
 def append(x, items=[]):
     items.append(x)

@@ -1,23 +1,26 @@
 // The language server as an editor meets it: JSON-RPC over the stdio of `rosetta lsp --stdio`, the bundled CLI.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter,
-  type CodeAction, type CreateFile, type Hover, type InitializeResult, type MarkupContent, type MessageConnection,
-  type Position, type PublishDiagnosticsParams, type TextDocumentEdit, type TextEdit,
+  CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError,
+  type CodeAction, type CodeLens, type CreateFile, type InitializeResult, type MarkupContent, type Position, type TextDocumentEdit, type TextEdit,
 } from 'vscode-languageserver/node';
-import { ConvertRequestMethod, ConvertToJaxKind, type ConvertParams, type ConvertResult } from '../server/src/protocol';
+import {
+  CheckCommand, CheckRequestMethod, ConvertRequestMethod, ConvertToJaxCommand, ConvertToJaxKind,
+  type CheckCommandArgument, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult,
+} from '../server/src/protocol';
 import { initParser } from '../server/src/parser';
 import { analyze } from '../server/src/lsp/analysis';
+import { runUnderProgress, type CheckProgress } from '../server/src/lsp/check';
 import { jaxFileUri } from '../server/src/lsp/code-actions';
 import { ConformanceResults } from '../server/src/lsp/conformance';
 import { convertRange, definitionName, statementsFor } from '../server/src/lsp/conversion';
 import { hoverAt } from '../server/src/lsp/hover';
 import { locateSyntaxError } from '../server/src/lsp/syntax-error';
 import { repoRoot } from './support/python';
+import { TestClient } from './support/lsp-client';
 
 const SOURCE = [
   'import torch',
@@ -46,57 +49,6 @@ function position(text: string, substring: string, offset = 0): Position {
   assert.ok(at >= 0, `${substring} not in the text`);
   const before = text.slice(0, at + offset).split('\n');
   return { line: before.length - 1, character: before[before.length - 1].length };
-}
-
-/** A client speaking LSP to a spawned server, recording the diagnostics it publishes. */
-class TestClient {
-  private readonly published: PublishDiagnosticsParams[] = [];
-  private readonly waiting: Array<() => void> = [];
-  stderr = '';
-
-  private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {
-    process.stderr!.on('data', (chunk) => (this.stderr += chunk));
-    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-      this.published.push(params);
-      this.wakeWaiting();
-    });
-    // a server that dies fails what waits on it instead of hanging the run
-    process.once('exit', () => {
-      connection.dispose();
-      this.wakeWaiting();
-    });
-    connection.listen();
-  }
-
-  static start(): TestClient {
-    // the bundled tests may live outside the checkout (ROSETTA_BUILD_DIR); the runner starts in its root
-    const root = fs.existsSync(path.join(repoRoot, 'bin', 'rosetta.js')) ? repoRoot : process.cwd();
-    const server = spawn('node', [path.join(root, 'bin', 'rosetta.js'), 'lsp', '--stdio'], { cwd: root });
-    return new TestClient(server, createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!)));
-  }
-
-  /** The first diagnostics published for this version of the document. */
-  async diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
-    for (;;) {
-      const found = this.published.find((p) => p.uri === uri && p.version === version);
-      if (found) return found;
-      if (this.process.exitCode !== null) throw new Error(`the server exited (${this.process.exitCode}): ${this.stderr}`);
-      await new Promise<void>((wake) => this.waiting.push(wake));
-    }
-  }
-
-  async hoverText(uri: string, at: Position): Promise<string | undefined> {
-    const hover: Hover | null = await this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: at });
-    return hover ? (hover.contents as MarkupContent).value : undefined;
-  }
-
-  private wakeWaiting() {
-    this.waiting.splice(0).forEach((wake) => wake());
-  }
-
-  exited(): Promise<number | null> {
-    return new Promise((resolve) => (this.process.exitCode !== null ? resolve(this.process.exitCode) : this.process.once('exit', resolve)));
-  }
 }
 
 describe('language server over stdio', function () {
@@ -209,6 +161,39 @@ describe('language server over stdio', function () {
     assert.ok(await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)));
   });
 
+  it('puts "Convert to JAX" and "Check" above every nn.Module class of a fixture, with what the check needs', async function () {
+    const fixture = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'torch', 'mlp.py'), 'utf8');
+    const fixtureUri = `file://${dir}/mlp.py`;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: fixtureUri, languageId: 'python', version: 1, text: fixture } });
+    const lenses: CodeLens[] = await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: fixtureUri } });
+    const classes = ['MLPBlock', 'MLP', 'TinyMLP'];
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), classes.flatMap((c) => {
+      const line = position(fixture, `class ${c}(`).line;
+      return [[line, 'Convert to JAX'], [line, 'Check']];
+    }));
+    assert.deepEqual(lenses[2].command!.arguments, [{ textDocument: { uri: fixtureUri }, range: { start: position(fixture, 'MLP(nn'), end: position(fixture, 'MLP(nn') }, target: 'jax' }]);
+    assert.ok(lenses.every((l, i) => l.command!.command === (i % 2 ? CheckCommand : ConvertToJaxCommand)));
+    const checks = lenses.filter((l) => l.command!.command === CheckCommand).map((l) => l.command!.arguments![0] as CheckCommandArgument);
+    assert.deepEqual(checks.map((c) => [c.entry, c.needsArguments, c.inputs]), [
+      ['MLPBlock(dim=, hidden=)', true, ['x=float32[2,16]']],
+      ['MLP(in_dim=, hidden=, out_dim=)', true, ['x=float32[2,16]']],
+      ['TinyMLP()', false, ['x=float32[2,16]']],
+    ]);
+    const gate: CodeLens[] = await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(gate.map((l) => l.command!.title), ['Convert to JAX', 'Check']);
+    assert.equal((gate[1].command!.arguments![0] as CheckCommandArgument).entry, 'Gate()');
+  });
+
+  it('rosetta/check answers a bad input spec with an error that says why, and keeps serving', async function () {
+    const params: CheckParams = { textDocument: { uri }, entry: 'Gate()', inputs: ['x=float32[2,3]', 'y=float33[2]'] };
+    await assert.rejects(client.connection.sendRequest(CheckRequestMethod, params), (e: ResponseError<unknown>) => {
+      assert.equal(e.code, ErrorCodes.InvalidParams);
+      assert.match(e.message, /bad input spec 'y=float33\[2\]': expected NAME=DTYPE\[SHAPE\]/);
+      return true;
+    });
+    assert.match((await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)))!, /jnp\.exp/);
+  });
+
   it('survives a half-typed edit: a syntax-error diagnostic on its line, hover still answers elsewhere', async function () {
     const at = position(SOURCE, '    return F.not_a_real_op');
     const change = { range: { start: at, end: at }, text: '    z = torch.exp(y +\n' };
@@ -267,6 +252,43 @@ describe('language server features', function () {
     assert.match(result.code, /^import jax\.numpy as jnp$/m);
     assert.doesNotMatch(result.code, /def f/);
     assert.deepEqual(result.diagnostics.map((d) => d.line), [position(text, 'torch.nope').line + 1]);
+  });
+
+  /** A progress that records what it is told, with a Cancel button of its own. */
+  function recordingProgress(): CheckProgress & { events: string[]; cancelButton: CancellationTokenSource } {
+    const events: string[] = [];
+    const cancelButton = new CancellationTokenSource();
+    return {
+      events, cancelButton, token: cancelButton.token,
+      begin: (title) => events.push(`begin ${title}`), report: () => {}, done: () => events.push('done'),
+    };
+  }
+  const sampleReport: CheckReport = { verdict: 'equivalent', outputs: [], firstDivergence: null, unsupported: [], notes: [], backend: 'wasm', timingsMs: {} };
+
+  it('a check runs between the begin and the end of its progress', async function () {
+    const progress = recordingProgress();
+    const report = await runUnderProgress(async () => sampleReport, 'checking Net()', progress, new CancellationTokenSource().token);
+    assert.equal(report, sampleReport);
+    assert.deepEqual(progress.events, ['begin checking Net()', 'done']);
+  });
+
+  it('a cancelled check answers RequestCancelled at once, from the request or the progress Cancel button', async function () {
+    for (const cancelFrom of ['request', 'progress'] as const) {
+      const progress = recordingProgress();
+      const request = new CancellationTokenSource();
+      const never = new Promise<CheckReport>(() => {});
+      const answer = runUnderProgress(() => never, 'checking Net()', progress, request.token);
+      (cancelFrom === 'request' ? request : progress.cancelButton).cancel();
+      await assert.rejects(answer, (e: ResponseError<unknown>) => e.code === LSPErrorCodes.RequestCancelled);
+      assert.deepEqual(progress.events, ['begin checking Net()', 'done'], cancelFrom);
+    }
+  });
+
+  it('a check that throws fails the request with its message', async function () {
+    const failing = async (): Promise<CheckReport> => { throw new Error('no weights'); };
+    await assert.rejects(runUnderProgress(failing, 'checking Net()', recordingProgress(), new CancellationTokenSource().token), (e: ResponseError<unknown>) => {
+      return e.code === LSPErrorCodes.RequestFailed && /the check failed: no weights/.test(e.message);
+    });
   });
 
   it('names the converted file after the document and the part converted', function () {

@@ -1,6 +1,6 @@
 // The VS Code client's parts that run without VS Code: the manifest against the commands the client registers, the
-// packaged extension, what "Convert to JAX" converts, how the diff view links lines, and the diff webview itself in
-// headless Chromium, fed a real conversion the way the extension feeds it.
+// packaged extension, what "Convert to JAX" converts, how the diff view links lines, and the diff and check webviews
+// in headless Chromium, fed a real conversion and a check report the way the extension feeds them.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Commands } from '../client/src/commands';
 import { RUN_CHECK_TOOLTIP } from '../client/src/diff-html';
+import type { CheckExtensionMessage, CheckReport, CheckViewModel } from '../client/src/check-messages';
 import type { DiffViewModel, ExtensionMessage } from '../client/src/messages';
 import { conversionScope, topLevelStatements, type Selection } from '../client/src/scope';
 import { diffViewModel } from '../client/src/view-model';
@@ -80,10 +81,11 @@ describe('extension manifest', function () {
     assert.ok(registered.includes(ConvertToJaxCommand as (typeof registered)[number]));
   });
 
-  it('offers the conversions in the palette and the editor context menu of Python files only', function () {
+  it('offers the conversions in the palette and the editor context menu of Python files only, the check in the palette', function () {
     for (const menu of ['commandPalette', 'editor/context']) {
       const entries = manifest.contributes.menus[menu];
-      assert.deepEqual(entries.map((e) => e.command), [Commands.convertToJax, Commands.convertFileToJax], menu);
+      const checkToo = menu === 'commandPalette' ? [Commands.check] : [];
+      assert.deepEqual(entries.map((e) => e.command), [Commands.convertToJax, Commands.convertFileToJax, ...checkToo], menu);
       for (const entry of entries) assert.equal(entry.when, 'editorLangId == python');
     }
   });
@@ -111,8 +113,8 @@ describe('extension package', function () {
   it('holds the bundles, the wasm the server loads and the webview assets, and nothing else', function () {
     const files = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').sort();
     assert.deepEqual(files, [
-      'README.md', 'dist/cli.js', 'dist/client.js', 'dist/web-tree-sitter.wasm', 'dist/webview.js',
-      'grammars/tree-sitter-python.wasm', 'package.json', 'webview/diff.css',
+      'README.md', 'dist/check-webview.js', 'dist/cli.js', 'dist/client.js', 'dist/ort-wasm-simd-threaded.mjs', 'dist/ort-wasm-simd-threaded.wasm',
+      'dist/web-tree-sitter.wasm', 'dist/webview.js', 'grammars/tree-sitter-python.wasm', 'package.json', 'webview/check.css', 'webview/diff.css',
     ]);
   });
 
@@ -307,19 +309,119 @@ describe('diff webview in Chromium', function () {
     assert.deepEqual(await markedRows('converted', 'hovered'), ['self.fc = nnx.Linear(dim, 4 * dim, rngs=rngs)']);
   });
 
-  it('posts the actions of its buttons; "Run check" waits for the embedded check', async function () {
+  it('posts the actions of its buttons, "Run check" included', async function () {
     await page.click('#open-as-new-file');
     await page.click('#replace-in-place');
-    assert.deepEqual((await postedMessages(page)).slice(1), [{ type: 'openAsNewFile' }, { type: 'replaceInPlace' }]);
-    assert.equal(await page.isDisabled('#run-check'), true);
+    await page.click('#run-check');
+    assert.deepEqual((await postedMessages(page)).slice(1), [{ type: 'openAsNewFile' }, { type: 'replaceInPlace' }, { type: 'runCheck' }]);
     assert.equal(await page.getAttribute('#run-check', 'title'), RUN_CHECK_TOOLTIP);
-    assert.match(RUN_CHECK_TOOLTIP, /embedded numerical check/);
   });
 
   it('disables "Replace in place" once the source changes', async function () {
     await sendToWebview(page, { type: 'sourceChanged' } satisfies ExtensionMessage);
     await page.waitForSelector('#replace-in-place:disabled', { timeout: 5000 }); // messages arrive asynchronously
     assert.match((await page.getAttribute('#replace-in-place', 'title')) ?? '', /changed since this conversion/);
+  });
+
+  it('runs under its content security policy without errors', function () {
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('check webview in Chromium', function () {
+  let browser: Browser;
+  let host: WebviewHost;
+  let page: Page;
+  const problems: string[] = [];
+
+  // a mismatch as the check reports it: one output far off, one close, a blocker and a note
+  const report: CheckReport = {
+    verdict: 'mismatch',
+    outputs: [
+      { path: 'output[0]', shape: [4, 4], maxAbs: 0.31, maxRel: 0.52, close: false, histogram: [0, 0, 0, 2, 5, 3, 1, 0, 3, 2, 0] },
+      { path: 'output[1]', shape: [4], maxAbs: 2.4e-7, maxRel: 1.1e-6, close: true, histogram: [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0] },
+    ],
+    firstDivergence: {
+      source: { line: 19, text: '        h = F.gelu(self.fc(self.norm(x)))' },
+      target: { line: 43, text: '        h = jax.nn.gelu(self.fc(self.norm(x)), approximate=True)' },
+      maxAbs: 0.012,
+    },
+    unsupported: [{ side: 'source', line: 20, message: 'torch.not_a_real_op: no JAX equivalent' }],
+    notes: ['line 20: kept unconverted (marked in the code)'],
+    backend: 'wasm',
+    timingsMs: { convert: 12.4, source: 180.2, target: 95.7, compare: 1.1 },
+    target: 'converted code',
+  };
+  const view: CheckViewModel = {
+    entry: 'Block(dim=16)', fileName: 'block.py', targetName: 'its conversion', inputs: ['x=float32[4,16]'], seed: 0,
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, requestedBackend: 'webgpu', report,
+  };
+
+  before(async function () {
+    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    host = await startWebviewHost(repoRoot, 'check');
+    page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    await installVsCodeStandIn(page);
+    await page.goto(host.url);
+    await sendToWebview(page, { type: 'show', view } satisfies CheckExtensionMessage);
+    await page.waitForSelector('#outputs tbody tr');
+  });
+
+  after(async function () {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('says it is ready, then shows the verdict, a row per output and what the run used (webview-check.png)', async function () {
+    assert.deepEqual((await postedMessages(page))[0], { type: 'ready' });
+    assert.equal(await page.textContent('#verdict'), '✗ mismatch');
+    assert.equal(await page.getAttribute('#verdict', 'class'), 'verdict verdict-mismatch');
+    assert.equal(await page.textContent('#title'), 'Block(dim=16) · block.py');
+    const rows = await page.$$eval('#outputs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)));
+    assert.deepEqual(rows, [['output[0]', '[4, 4]', '3.10e-1', '5.20e-1', '✗'], ['output[1]', '[4]', '2.40e-7', '1.10e-6', '✓']]);
+    const facts = (await page.textContent('#facts')) ?? '';
+    assert.match(facts, /inputs x=float32\[4,16\] · seed 0 · rtol 0\.0001, atol 0\.00001 · backend wasm \(webgpu requested: not available yet\)/);
+    assert.match((await page.textContent('#timings')) ?? '', /convert 12 ms · source 180 ms · target 96 ms · compare 1 ms/);
+    assert.match((await page.textContent('#unsupported')) ?? '', /source line 20: torch\.not_a_real_op: no JAX equivalent/);
+    assert.match((await page.textContent('#notes')) ?? '', /kept unconverted/);
+    fs.mkdirSync(outputDir, { recursive: true });
+    await page.screenshot({ path: path.join(outputDir, 'webview-check.png'), fullPage: true });
+  });
+
+  it('draws the error distribution per decade as bars, those past atol apart', async function () {
+    const bars = page.locator('#outputs tbody tr').first().locator('.histogram .bar');
+    const counts = report.outputs[0].histogram;
+    assert.equal(await bars.count(), counts.length);
+    const heights = await bars.evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect().height));
+    assert.deepEqual(heights.map((h) => h === Math.max(...heights)), counts.map((c) => c === 5), 'the fullest decade is the tallest bar');
+    assert.deepEqual(heights.map((h) => h > 0), counts.map((c) => c > 0), 'an empty decade has no bar');
+    assert.equal(await bars.nth(4).getAttribute('title'), '1e-6 – 1e-5: 5');
+    const beyond = await bars.evaluateAll((spans) => spans.map((s) => s.classList.contains('beyond')));
+    assert.deepEqual(beyond, counts.map((_, bin) => bin >= 5), 'decades from atol (1e-5) up');
+  });
+
+  it('links the first divergence to its line on either side', async function () {
+    assert.match((await page.textContent('#divergence')) ?? '', /block\.py:19\s*h = F\.gelu[^]*its conversion:43\s*h = jax\.nn\.gelu[^]*1\.20e-2/);
+    await page.click('#divergence a[data-side="target"]');
+    await page.click('#divergence a[data-side="source"]');
+    assert.deepEqual((await postedMessages(page)).slice(1), [{ type: 'reveal', side: 'target', line: 43 }, { type: 'reveal', side: 'source', line: 19 }]);
+  });
+
+  it('re-runs with a new seed on request, and shows the new report', async function () {
+    await page.click('#rerun');
+    assert.deepEqual((await postedMessages(page)).at(-1), { type: 'rerun' });
+    await sendToWebview(page, { type: 'running' } satisfies CheckExtensionMessage);
+    await page.waitForSelector('#rerun:disabled', { timeout: 5000 }); // messages arrive asynchronously
+    const equivalent: CheckReport = { ...report, verdict: 'equivalent', firstDivergence: null, unsupported: [], notes: [], outputs: [report.outputs[1]] };
+    await sendToWebview(page, { type: 'show', view: { ...view, seed: 7, report: equivalent } } satisfies CheckExtensionMessage);
+    await page.waitForSelector('#rerun:enabled', { timeout: 5000 });
+    assert.equal(await page.textContent('#verdict'), '✓ equivalent');
+    assert.equal(await page.isHidden('#divergence-section'), true);
+    assert.equal(await page.isHidden('#unsupported-section'), true);
+    assert.match((await page.textContent('#facts')) ?? '', /seed 7/);
   });
 
   it('runs under its content security policy without errors', function () {

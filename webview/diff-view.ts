@@ -12,15 +12,16 @@ const REPLACE_STALE_TOOLTIP = 'The document changed since this conversion: conve
 
 export class DiffView {
   private readonly panes: Record<Side, HTMLElement>;
-  private readonly buttons: { openAsNewFile: HTMLButtonElement; replaceInPlace: HTMLButtonElement };
+  private readonly buttons: { openAsNewFile: HTMLButtonElement; replaceInPlace: HTMLButtonElement; runCheck: HTMLButtonElement };
   private rows: Record<Side, HTMLElement[]> = { source: [], converted: [] };
   private alignment: LineAlignment = { sourceToTarget: [], targetToSource: [] };
 
   constructor(private readonly page: Document, post: (message: WebviewMessage) => void) {
     this.panes = { source: this.element('source'), converted: this.element('converted') };
-    this.buttons = { openAsNewFile: this.element('open-as-new-file'), replaceInPlace: this.element('replace-in-place') };
+    this.buttons = { openAsNewFile: this.element('open-as-new-file'), replaceInPlace: this.element('replace-in-place'), runCheck: this.element('run-check') };
     this.buttons.openAsNewFile.addEventListener('click', () => post({ type: 'openAsNewFile' }));
     this.buttons.replaceInPlace.addEventListener('click', () => post({ type: 'replaceInPlace' }));
+    this.buttons.runCheck.addEventListener('click', () => post({ type: 'runCheck' }));
     for (const side of ['source', 'converted'] as const) this.linkLines(side);
   }
 
@@ -37,6 +38,7 @@ export class DiffView {
     this.annotate(view, convertedLines);
     this.renderHeadings(view, sourceLines.length, convertedLines.length);
     this.buttons.openAsNewFile.disabled = false;
+    this.buttons.runCheck.disabled = false;
     this.setReplaceable(view.canReplace);
     this.scrollToFirstLinkedLine();
   }

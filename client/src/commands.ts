@@ -6,6 +6,8 @@ export const Commands = {
   convertToJax: 'rosetta.convertToJax',
   convertFileToJax: 'rosetta.convertFileToJax',
   showOutput: 'rosetta.showOutput',
+  /** the numerical check of a module class or function; also the server's "Check" CodeLens */
+  check: 'rosetta.check',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

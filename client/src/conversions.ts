@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConvertRequestMethod, type ConvertParams, type ConvertResult } from '../../server/src/protocol';
 import { DiffPanel, type Conversion } from './diff-panel';
-import { conversionScope, type LineSpan } from './scope';
+import { conversionScope, definitionName, type LineSpan } from './scope';
 import type { StatusItem } from './status';
 import { diffViewModel } from './view-model';
 
@@ -48,7 +48,8 @@ export class Conversions {
       const model = diffViewModel({ fileName, documentText: document.getText(), span, result });
       this.log.info(`converted ${model.title} of ${fileName}: ${result.mapping.length} calls mapped, ${result.diagnostics.length} findings`);
       // a part of the file ends where its last line ends; the whole file keeps its final newline
-      const conversion: Conversion = { document, version, range, replacement: span ? model.converted : result.code, model };
+      const definition = span && definitionName(document.getText().split('\n'), span);
+      const conversion: Conversion = { document, version, range, replacement: span ? model.converted : result.code, model, definition };
       DiffPanel.createOrShow(this.extensionUri, conversion);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -10,7 +10,7 @@ export interface DiffPageResources {
   styleUri: string;
 }
 
-export const RUN_CHECK_TOOLTIP = 'Arrives with the embedded numerical check (onnxruntime-web): not available yet';
+export const RUN_CHECK_TOOLTIP = 'Check the conversion numerically: run both on the same random inputs and weights and compare every output';
 
 export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPageResources): string {
   const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
@@ -30,7 +30,7 @@ export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPage
     <span class="actions">
       <button id="open-as-new-file" disabled>Open as new file</button>
       <button id="replace-in-place" disabled>Replace in place</button>
-      <span title="${RUN_CHECK_TOOLTIP}"><button id="run-check" disabled title="${RUN_CHECK_TOOLTIP}">Run check</button></span>
+      <button id="run-check" disabled title="${RUN_CHECK_TOOLTIP}">Run check</button>
     </span>
   </header>
   <main class="panes">

@@ -2,6 +2,8 @@
 // every conversion; it answers the webview's buttons.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { CheckSubject } from './checks';
+import { Commands } from './commands';
 import { diffPageHtml } from './diff-html';
 import type { DiffViewModel, ExtensionMessage, WebviewMessage } from './messages';
 
@@ -14,6 +16,8 @@ export interface Conversion {
   range: vscode.Range;
   replacement: string;
   model: DiffViewModel;
+  /** the name of the definition converted, which "Run check" checks; else the user names what to check */
+  definition?: string;
 }
 
 const VIEW_TYPE = 'rosetta.diff';
@@ -68,6 +72,7 @@ export class DiffPanel {
       ready: () => this.show(this.conversion),
       openAsNewFile: () => openAsNewFile(this.conversion),
       replaceInPlace: () => replaceInPlace(this.conversion),
+      runCheck: () => runCheck(this.conversion),
     };
     void handlers[message.type]();
   }
@@ -88,6 +93,12 @@ function isUnchanged({ document, version }: Conversion): boolean {
 async function openAsNewFile({ model, document }: Conversion) {
   const converted = await vscode.workspace.openTextDocument({ language: 'python', content: `${model.converted}\n` });
   await vscode.window.showTextDocument(converted, { viewColumn: editorColumnOf(document) });
+}
+
+/** The check of the converted definition, on the document as it is now: the check converts it again. */
+function runCheck({ document, definition }: Conversion) {
+  const subject: CheckSubject = { textDocument: { uri: document.uri.toString() }, name: definition };
+  return vscode.commands.executeCommand(Commands.check, subject);
 }
 
 /** One undoable edit of the converted lines. */

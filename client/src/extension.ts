@@ -1,6 +1,7 @@
 // Activation only: the language server's client, the commands, the status bar item and the output channel.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { Checks } from './checks';
 import { Commands, type CommandId } from './commands';
 import { Conversions } from './conversions';
 import { createLanguageClient } from './language-client';
@@ -21,10 +22,12 @@ export function activate(context: vscode.ExtensionContext) {
   client = createLanguageClient(context.extensionUri, output);
   client.onDidChangeState(({ newState }) => status.setState(SERVER_STATES[newState]));
   const conversions = new Conversions(client, context.extensionUri, status, output);
+  const checks = new Checks(client, context.extensionUri, output, context.workspaceState);
   const commands: Record<CommandId, (argument?: unknown) => unknown> = {
     [Commands.convertToJax]: (argument) => conversions.convertToJax(argument),
     [Commands.convertFileToJax]: () => conversions.convertFileToJax(),
     [Commands.showOutput]: () => output.show(),
+    [Commands.check]: (argument) => checks.check(argument),
   };
   context.subscriptions.push(
     output,

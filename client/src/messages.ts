@@ -26,4 +26,5 @@ export type ExtensionMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'openAsNewFile' }
-  | { type: 'replaceInPlace' };
+  | { type: 'replaceInPlace' }
+  | { type: 'runCheck' };

@@ -73,6 +73,12 @@ export function convertTorchToJax(text: string): ConversionResult {
   return new Converter(text).run(tree.rootNode);
 }
 
+/** The classes a file derives from torch.nn.Module (directly or through another such class), resolved as conversion
+ *  resolves them; a file that does not parse yet gives those of its intact parts. */
+export function moduleClassNames(root: Node): Set<string> {
+  return new Converter(root.text).moduleClassesOf(root);
+}
+
 class Converter {
   private aliases = new Map<string, string>();
   private moduleClasses = new Set<string>();
@@ -95,6 +101,12 @@ class Converter {
   private usesModules = false;
 
   constructor(private readonly source: string) {}
+
+  moduleClassesOf(root: Node): Set<string> {
+    this.collectImports(root);
+    this.collectModuleClasses(root);
+    return this.moduleClasses;
+  }
 
   run(root: Node): ConversionResult {
     this.collectImports(root);

@@ -1,6 +1,7 @@
 // Rosetta's own LSP messages, defined once for the language server and the VS Code client. Type-only imports keep
 // this file free of runtime dependencies, so the client can bundle it without the engine.
 import type { Diagnostic, MappingEntry } from './convert';
+import type { CheckReport } from './check/report';
 
 /** A zero-based LSP range (UTF-16 columns), as in the LSP specification. */
 export interface LspRange {
@@ -34,3 +35,40 @@ export const ConvertToJaxKind = 'refactor.rewrite.jax';
 /** Command that "Convert to JAX" actions carry for clients that cannot create files through a workspace edit; its
  *  single argument is a ConvertParams, which the client sends as `rosetta/convert` and shows the result. */
 export const ConvertToJaxCommand = 'rosetta.convertToJax';
+
+/** `rosetta/check`: runs the source and its conversion on the same seeded inputs and weights and compares every output.
+ *  Reports progress (window/workDoneProgress) when the client supports it; a cancelled request answers RequestCancelled. */
+export const CheckRequestMethod = 'rosetta/check';
+
+export interface CheckParams {
+  textDocument: { uri: string };
+  /** a module constructor call (`Net(width=8)`) or a function name */
+  entry: string;
+  /** one spec per input, `x=float32[2,16]` or `tokens=int64[2,12]:0..50` (server/src/check/inputs.ts) */
+  inputs: string[];
+  target?: ConversionTarget;
+  /** the converted code to check against; without it the document is converted */
+  targetUri?: string;
+  seed?: number;
+  rtol?: number;
+  atol?: number;
+  mode?: 'eval' | 'train';
+  /** a client-created progress token (LSP WorkDoneProgressParams) */
+  workDoneToken?: string | number;
+}
+
+export type { CheckReport };
+
+/** Command of the "Check" CodeLens above each nn.Module class; its single argument is a CheckCommandArgument. */
+export const CheckCommand = 'rosetta.check';
+
+export interface CheckCommandArgument {
+  textDocument: { uri: string };
+  /** the module class (or function) to check */
+  name: string;
+  /** `Net()`, or `Net(dim=, depth=)` where __init__ has required parameters the user must fill in */
+  entry: string;
+  needsArguments: boolean;
+  /** a default spec per required forward parameter, `x=float32[2,16]` */
+  inputs: string[];
+}

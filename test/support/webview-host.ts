@@ -1,4 +1,4 @@
-// Stands in for VS Code around the diff webview: serves the page the extension builds (client/src/diff-html.ts) over
+// Stands in for VS Code around the webviews: serves the page the extension builds (client/src/diff-html.ts or check-html.ts) over
 // HTTP with the same content security policy, only dist/ and webview/ as resources (the panel's localResourceRoots),
 // records what the page posts through acquireVsCodeApi, and sets Dark+ theme colours as VS Code's --vscode-* variables.
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { diffPageHtml } from '../../client/src/diff-html';
+import { checkPageHtml } from '../../client/src/check-html';
+import { diffPageHtml, type DiffPageResources } from '../../client/src/diff-html';
 import { repoRoot } from './python';
 
 /** playwright-core from node_modules at run time: the test bundles cannot hold it (it reads its own package.json) */
@@ -20,17 +21,23 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 const RESOURCE_ROOTS = ['dist', 'webview'];
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css' };
 
+/** Each webview's page, script and stylesheet, as its panel (client/src/diff-panel.ts, check-panel.ts) loads them. */
+const PAGES = {
+  diff: { html: diffPageHtml, script: 'dist/webview.js', style: 'webview/diff.css' },
+  check: { html: checkPageHtml, script: 'dist/check-webview.js', style: 'webview/check.css' },
+} satisfies Record<string, { html: (resources: DiffPageResources) => string; script: string; style: string }>;
+
 export interface WebviewHost {
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the diff page at `/` and the files under the resource roots of the checkout at `root`. */
-export async function startWebviewHost(root: string): Promise<WebviewHost> {
+/** Serves a webview's page at `/` and the files under the resource roots of the checkout at `root`. */
+export async function startWebviewHost(root: string, page: keyof typeof PAGES = 'diff'): Promise<WebviewHost> {
   const server = http.createServer((request, response) => {
     const origin = `http://${request.headers.host}`;
     const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/') return send(response, 200, 'text/html', pageHtml(origin));
+    if (url.pathname === '/') return send(response, 200, 'text/html', pageHtml(page, origin));
     const file = path.join(root, path.normalize(decodeURIComponent(url.pathname)));
     const allowed = RESOURCE_ROOTS.some((dir) => file.startsWith(path.join(root, dir) + path.sep));
     if (!allowed || !fs.existsSync(file)) return send(response, 404, 'text/plain', 'not found');
@@ -41,13 +48,9 @@ export async function startWebviewHost(root: string): Promise<WebviewHost> {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function pageHtml(origin: string): string {
-  return diffPageHtml({
-    cspSource: origin,
-    nonce: randomBytes(16).toString('base64'),
-    scriptUri: `${origin}/dist/webview.js`,
-    styleUri: `${origin}/webview/diff.css`,
-  });
+function pageHtml(page: keyof typeof PAGES, origin: string): string {
+  const { html, script, style } = PAGES[page];
+  return html({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/${script}`, styleUri: `${origin}/${style}` });
 }
 
 function send(response: http.ServerResponse, status: number, contentType: string, body: string | Buffer) {
@@ -111,5 +114,7 @@ const DARK_PLUS: Record<string, string> = {
   '--vscode-debugTokenExpression-string': '#ce9178',
   '--vscode-debugTokenExpression-number': '#b5cea8',
   '--vscode-charts-yellow': '#cca700',
+  '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-testing-iconFailed': '#f14c4c',
   '--vscode-symbolIcon-classForeground': '#ee9d28',
 };

@@ -1,16 +1,21 @@
 // The language server's state and handlers. Each handler is a few lines that find the document's analysis and hand
 // it to a pure feature function; everything the server sends on its own goes through the Client interface.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type CodeAction, type CodeActionParams, type Hover, type HoverParams, type InitializeParams, type InitializeResult, type PublishDiagnosticsParams,
+  type CancellationToken, type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, type Hover, type HoverParams,
+  type InitializeParams, type InitializeResult, type PublishDiagnosticsParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InputError } from '../convert';
 import { DEFAULT_RESULTS } from '../coverage';
-import { ConvertToJaxKind, type ConvertParams, type ConvertResult } from '../protocol';
+import { ConvertToJaxKind, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
 import { AnalysisCache, type Analysis } from './analysis';
+import { checkRunRequest, runUnderProgress, type CheckProgress, type CheckRunner } from './check';
 import { convertActions } from './code-actions';
+import { moduleClassLenses } from './code-lens';
 import { ConformanceResults } from './conformance';
 import { convertRange } from './conversion';
 import { Debouncer } from './debounce';
@@ -20,6 +25,8 @@ import { hoverAt } from './hover';
 export interface Client {
   publishDiagnostics(params: PublishDiagnosticsParams): void;
   log(message: string): void;
+  /** the progress of the client's token, else one the server creates (a silent one where the client has none) */
+  workDoneProgress(token?: string | number): Promise<CheckProgress>;
 }
 
 export interface InitializationOptions {
@@ -36,7 +43,7 @@ export class RosettaServer {
   private conformance = new ConformanceResults(path.resolve(__dirname, '..', DEFAULT_RESULTS));
   private canCreateFiles = false;
 
-  constructor(private readonly client: Client) {
+  constructor(private readonly client: Client, private readonly runCheck: CheckRunner) {
     this.documents.onDidChangeContent(({ document }) => this.pendingDiagnostics.schedule(document.uri, () => this.publishDiagnostics(document.uri)));
     this.documents.onDidClose(({ document }) => this.forget(document.uri));
   }
@@ -50,6 +57,7 @@ export class RosettaServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [ConvertToJaxKind] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'rosetta' },
     };
@@ -75,6 +83,35 @@ export class RosettaServer {
     } catch (e) {
       if (e instanceof InputError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
       throw e;
+    }
+  }
+
+  codeLenses({ textDocument }: CodeLensParams): CodeLens[] {
+    const analysis = this.analysisOf(textDocument.uri);
+    return analysis ? moduleClassLenses(analysis, textDocument.uri) : [];
+  }
+
+  async check(params: CheckParams, cancellation: CancellationToken): Promise<CheckReport> {
+    if ((params.target ?? 'jax') !== 'jax') throw new ResponseError(ErrorCodes.InvalidParams, `checking a conversion to ${params.target} is not available yet (supported: jax)`);
+    const request = checkRunRequest(params, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
+    const progress = await this.client.workDoneProgress(params.workDoneToken);
+    return runUnderProgress(() => this.runCheck(request), `Rosetta: checking ${request.entry}`, progress, cancellation);
+  }
+
+  private openText(uri: string): string {
+    const document = this.documents.get(uri);
+    if (!document) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open`);
+    return document.getText();
+  }
+
+  /** The converted code to check against: an open document, else the file on disk. */
+  private targetText(uri: string): string {
+    const open = this.documents.get(uri);
+    if (open) return open.getText();
+    try {
+      return fs.readFileSync(fileURLToPath(uri), 'utf8');
+    } catch (e) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `cannot read the target ${uri}: ${e instanceof Error ? e.message : e}`);
     }
   }
 

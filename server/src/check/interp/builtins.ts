@@ -47,7 +47,11 @@ export function createBuiltins(rt: Runtime): Map<string, Value> {
   define('getattr', ([target, name, fallback]) => (fallback === undefined || hasAttribute(rt, target, name as string) ? getAttribute(rt, target, name as string) : fallback));
   define('setattr', ([target, name, value]) => (setAttribute(rt, target, name as string, value), null));
   define('callable', ([value]) => isCallable(rt, value));
-  define('type', ([value]) => (value instanceof PyInstance ? value.cls : builtins.get(typeName(value)) ?? null));
+  define('vars', ([value]) => variables(value));
+  const otherTypes = new Map<string, PyClass>();
+  const typeNamed = (name: string) => otherTypes.get(name) ?? otherTypes.set(name, new PyClass(name, [objectClass], new Map())).get(name)!;
+  // types without a builtin name (function, NoneType, module, host values) are classes that carry their name
+  define('type', ([value]) => (value instanceof PyInstance ? value.cls : builtins.get(typeName(value)) ?? typeNamed(typeName(value))));
   define('ord', ([char]) => (char as string).codePointAt(0) ?? 0);
   define('chr', ([code]) => String.fromCodePoint(asInt(code)));
   define('format', ([value, spec = '']) => formatWithSpec(value, spec as string, (v) => display(rt, v, 'str')));
@@ -279,6 +283,8 @@ export function createModules(rt: Runtime): Map<string, PyModule> {
     ['dataclasses', dataclassesModule(rt)],
     ['typing', typingModule()],
     ['__future__', new PyModule('__future__', new Map())],
+    ['collections', new PyModule('collections', new Map([['OrderedDict', rt.builtins.get('dict')!]]))],
+    ['functools', functoolsModule(rt)],
     ['abc', new PyModule('abc', new Map<string, Value>([['ABC', objectClass], ['abstractmethod', new BuiltinFunction('abstractmethod', ([fn]) => fn)]]))],
   ]);
 }
@@ -382,6 +388,26 @@ function erf(x: number): number {
   let fraction = z;
   for (let k = 60; k >= 1; k--) fraction = z + k / 2 / fraction;
   return Math.sign(x) * (1 - Math.exp(-z * z) / Math.sqrt(Math.PI) / fraction);
+}
+
+/** vars(obj): the attribute dict of an instance, class or module (a snapshot: writes to it do not reach obj). */
+function variables(value: Value): PyDict {
+  const attrs = value instanceof PyInstance || value instanceof PyClass || value instanceof PyModule ? value.attrs : undefined;
+  if (!attrs) throw pyError('TypeError', 'vars() argument must have __dict__ attribute');
+  const dict = new PyDict();
+  for (const [key, item] of attrs) dict.set(key, item);
+  return dict;
+}
+
+function functoolsModule(rt: Runtime): PyModule {
+  const partial = new BuiltinFunction('partial', ([fn, ...bound], boundKwargs) =>
+    new BuiltinFunction('partial', (args, kwargs) => callValue(rt, fn, [...bound, ...args], new Map([...boundKwargs, ...kwargs]))));
+  const reduce = new BuiltinFunction('reduce', ([fn, items, ...initial]) => {
+    const values = [...iterate(rt, items)];
+    if (!initial.length && !values.length) throw pyError('TypeError', 'reduce() of empty iterable with no initial value');
+    return (initial.length ? values : values.slice(1)).reduce((acc, item) => callValue(rt, fn, [acc, item]), initial.length ? initial[0] : values[0]);
+  });
+  return new PyModule('functools', new Map<string, Value>([['partial', partial], ['reduce', reduce]]));
 }
 
 function typingModule(): PyModule {

@@ -134,7 +134,8 @@ function evaluateComparison(rt: Runtime, node: Node, scope: Scope): Value {
   for (let i = 0; i < operators.length; i++) {
     const right = evaluate(rt, operands[i + 1], scope);
     result = compare(rt, operators[i], left, right);
-    if (!truthy(rt, result)) return result;
+    // only a chain (a < b < c) asks for the truth of a link: a single comparison returns its value untouched
+    if (i < operators.length - 1 && !truthy(rt, result)) return result;
     left = right;
   }
   return result;

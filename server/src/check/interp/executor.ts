@@ -127,7 +127,8 @@ function annotate(scope: Scope, name: string, annotation: string): void {
   (scope.vars.get('__annotations__') as PyDict).set(name, annotation);
 }
 
-/** `t op= v` evaluates t's container once; lists extend in place, as list.__iadd__ does. */
+/** `t op= v` evaluates t's container once; lists extend in place, as list.__iadd__ does, and a host value may update
+ *  itself (its binary hook gets `op=`; undefined falls back to `op`). An item target (`x[k] += v`) is get, op, set. */
 function executeAugmentedAssignment(rt: Runtime, node: Node, scope: Scope): void {
   const target = field(node, 'left');
   const op = field(node, 'operator').text.slice(0, -1);
@@ -135,10 +136,11 @@ function executeAugmentedAssignment(rt: Runtime, node: Node, scope: Scope): void
   const place = resolvePlace(rt, target, scope);
   const current = place.get();
   let value: Value;
+  const inPlace = current instanceof HostObject && target.type !== 'subscript' ? current.hooks.binary?.(`${op}=`, right, false, rt.api) : undefined;
   if (current instanceof PyList && op === '+') {
     current.items.push(...iterate(rt, right));
     value = current;
-  } else value = binaryOp(rt, op, current, right);
+  } else value = inPlace ?? binaryOp(rt, op, current, right);
   place.set(value);
   rt.onRecord?.(node.startPosition.row + 1, target.text, value);
 }

@@ -30,7 +30,7 @@ function findAttribute(rt: Runtime, target: Value, name: string): Value | undefi
   if (target instanceof PyInstance) return instanceAttribute(rt, target, name);
   if (target instanceof PyClass) return classAttribute(rt, target, name);
   if (target instanceof PySuper) return superAttribute(rt, target, name);
-  if (target instanceof PyModule) return target.attrs.get(name);
+  if (target instanceof PyModule) return target.attrs.get(name) ?? moduleFallback(rt, target, name);
   if (target instanceof HostObject) return target.hooks.getattr?.(name, rt.api);
   if ((target instanceof PyFunction || target instanceof BuiltinFunction) && name === '__name__') return target.name;
   if (target instanceof Decorated && name === 'setter') {
@@ -128,7 +128,7 @@ export function callValue(rt: Runtime, fn: Value, args: Value[], kwargs: Kwargs 
 
 function dispatchCall(rt: Runtime, fn: Value, args: Value[], kwargs: Kwargs): Value {
   if (fn instanceof PyFunction) return callFunction(rt, fn, args, kwargs);
-  if (fn instanceof BuiltinFunction) return fn.fn(args, kwargs);
+  if (fn instanceof BuiltinFunction) return fn.fn(args, kwargs, rt.api);
   if (fn instanceof BoundMethod) return callValue(rt, fn.fn, [fn.self, ...args], kwargs);
   if (fn instanceof PyClass) return instantiate(rt, fn, args, kwargs);
   if (fn instanceof HostObject && fn.hooks.call) return fn.hooks.call(args, kwargs, rt.api);
@@ -298,4 +298,11 @@ export function length(rt: Runtime, value: Value): number {
 
 export function isPyErrorOf(error: unknown, typeName: string): boolean {
   return error instanceof PyError && error.exception.cls.isSubclassOf(exceptionClasses.get(typeName)!);
+}
+
+/** A module-level __getattr__ (PEP 562) answers for names the module lacks: hosts use it to name the framework
+ *  API that has no lowering instead of a bare AttributeError. */
+function moduleFallback(rt: Runtime, module: PyModule, name: string): Value | undefined {
+  const hook = module.attrs.get('__getattr__');
+  return hook === undefined || name.startsWith('__') ? undefined : callValue(rt, hook, [name]);
 }

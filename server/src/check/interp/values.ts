@@ -116,7 +116,8 @@ export class PyFunction {
 export class BuiltinFunction {
   constructor(
     readonly name: string,
-    readonly fn: (args: Value[], kwargs: Kwargs) => Value,
+    /** `api` lets host-made methods call back into interpreted code */
+    readonly fn: (args: Value[], kwargs: Kwargs, api: InterpreterApi) => Value,
     /** binds the instance like a def when found on a class (generated dataclass methods) */
     readonly isMethod = false,
   ) {}

@@ -376,3 +376,21 @@ export function layerNorm(t: Tracer, x: Sym, scale: Sym, bias: Sym | null, axis:
 export function gelu(t: Tracer, x: Sym, approximate: 'none' | 'tanh'): Sym {
   return t.node('Gelu', [x], { approximate }, { dtype: x.dtype, shape: x.shape });
 }
+
+export interface ResizeOptions {
+  mode: 'nearest' | 'linear' | 'cubic';
+  /** ONNX coordinate_transformation_mode: half_pixel, pytorch_half_pixel, align_corners, asymmetric */
+  coordinates: string;
+  /** for nearest: round_prefer_floor, round_prefer_ceil, floor, ceil */
+  nearest?: string;
+  cubicCoefficient?: number;
+}
+
+/** Resizes x to the given full output shape (ONNX Resize with explicit sizes). */
+export function resize(t: Tracer, x: Sym, sizes: readonly number[], o: ResizeOptions): Sym {
+  if (sizes.length !== x.shape.length) throw rankError(`resize to [${sizes}] from rank ${x.shape.length}`);
+  const attributes: Parameters<Tracer['node']>[2] = { mode: o.mode, coordinate_transformation_mode: o.coordinates };
+  if (o.nearest) attributes.nearest_mode = o.nearest;
+  if (o.cubicCoefficient !== undefined) attributes.cubic_coeff_a = { type: 'float', value: o.cubicCoefficient };
+  return t.node('Resize', [x, null, null, int64s(t, sizes)], attributes, { dtype: x.dtype, shape: sizes });
+}

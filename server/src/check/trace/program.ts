@@ -1,10 +1,11 @@
 // Traces one program (a source or a target file) under a framework host: runs the module, builds the entry (a
 // function, or a model from a constructor call), calls it on symbolic inputs, and collects outputs and per-line
 // records. Running the graph is separate (evaluate), so that a caller can trace both sides before running either.
-import { Interpreter, PyDict, PyList, PyTuple, type Value } from '../interp';
+import { Interpreter, numberOf, PyDict, PyList, PyTuple, type Value } from '../interp';
 import { runModel } from '../onnx/runtime';
 import type { Tensor } from '../onnx/tensor';
 import type { StateEntry, TraceHost } from './host';
+import * as ops from './ops';
 import type { Sym } from './tracer';
 
 export interface NamedTensor {
@@ -98,7 +99,15 @@ function flattenOutputs(host: TraceHost, value: Value, path: string): Array<{ pa
   if (value instanceof PyTuple || value instanceof PyList) return value.items.flatMap((v, i) => flattenOutputs(host, v, `${path}[${i}]`));
   if (value instanceof PyDict) return value.keys().flatMap((k) => flattenOutputs(host, value.get(k)!, `${path}[${JSON.stringify(k)}]`));
   if (value === null) return [];
+  if (typeof value === 'boolean') return [{ path, sym: ops.fromValues(host.tracer, [Number(value)], [], 'bool') }];
+  const scalar = numberOf(value);
+  if (scalar) return [{ path, sym: pythonScalar(host, scalar) }];
   throw new TypeError(`the entry returned a ${typeof value === 'object' ? (value as object).constructor.name : typeof value}, not tensors`);
+}
+
+/** A Python number an entry returns (x.dim(), x.numel()) is compared as a scalar, as numpy would hold it. */
+function pythonScalar(host: TraceHost, n: { value: number; isFloat: boolean }): Sym {
+  return n.isFloat ? ops.fromValues(host.tracer, [n.value], [], 'float64') : ops.fromValues(host.tracer, [n.value], [], 'int64');
 }
 
 /** Runs the host's graph with the given values as outputs; results come back in order. */

@@ -1,0 +1,80 @@
+// The JAX/Flax NNX host: jax, jax.numpy, jax.nn, jax.lax, jax.random, jax.tree, numpy (as the loader uses it, over
+// the same symbolic arrays), flax.nnx and einops. Model inputs follow JAX without x64: int64 → int32, float64 →
+// float32.
+import { HostObject, PyDict, PyModule, type InterpreterApi, type Value } from '../../interp';
+import type { TraceHost, WeightSource } from '../../trace/host';
+import { createEinops } from '../../trace/einops';
+import * as ops from '../../trace/ops';
+import type { Sym, Tracer } from '../../trace/tracer';
+import { installArrays } from './array';
+import { JaxContext } from './context';
+import { createLayers } from './layers';
+import { createLax } from './lax';
+import { createNn } from './nn';
+import { arrayType, createNumpy } from './numpy';
+import { cloneValue, createCore, createRngs, makeClass, notLowered, type NnxCore } from './nnx';
+import { createInitializers, createRandom } from './random';
+import { createTree } from './tree';
+
+const X64_DISABLED: Partial<Record<Sym['dtype'], Sym['dtype']>> = { int64: 'int32', float64: 'float32' };
+
+export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }): TraceHost {
+  const ctx = new JaxContext(tracer, options.weights);
+  const jnp = createNumpy(ctx, 'jax.numpy');
+  installArrays(ctx, { functions: jnp.functions });
+  const nn = createNn(ctx, createInitializers(ctx));
+  const modules = new Map<string, Value>([
+    ['jax.numpy', jnp.module],
+    ['jax.nn', nn],
+    ['jax.nn.initializers', nn.attrs.get('initializers')!],
+    ['jax.lax', createLax(ctx)],
+    ['jax.random', createRandom(ctx)],
+    ['jax.tree', createTree()],
+    ['numpy', createNumpy(ctx, 'numpy').module],
+    ['flax.nnx', createNnx(ctx, nn)],
+    ['einops', createEinops(tracer, { symOf: (v) => ctx.symOf(v), wrap: (s) => ctx.wrap(s) })],
+  ]);
+  modules.set('jax', jaxModule(ctx, modules));
+  modules.set('flax', new PyModule('flax', new Map([['nnx', modules.get('flax.nnx')!]])));
+  return {
+    tracer,
+    importModule: (name) => modules.get(name),
+    symOf: (value) => ctx.symOf(value),
+    inputTensor: (sym) => ctx.wrap(ops.cast(tracer, sym, X64_DISABLED[sym.dtype] ?? sym.dtype)),
+    prepare: (model: Value, mode: 'eval' | 'train', api: InterpreterApi) => void api.call(api.getattr(model, mode), []),
+    stateDictValue: (state) => {
+      const dict = new PyDict();
+      for (const { name, sym } of state) dict.set(name, ctx.wrap(sym));
+      return dict;
+    },
+  };
+}
+
+function jaxModule(ctx: JaxContext, modules: Map<string, Value>): PyModule {
+  const identity = new HostObject('jax.jit', { call: ([fn]) => fn });
+  return new PyModule('jax', new Map<string, Value>([
+    ['numpy', modules.get('jax.numpy')!],
+    ['nn', modules.get('jax.nn')!],
+    ['lax', modules.get('jax.lax')!],
+    ['random', modules.get('jax.random')!],
+    ['tree', modules.get('jax.tree')!],
+    ['Array', arrayType(ctx)],
+    ['jit', identity],
+    ['vmap', notLowered('jax.vmap')],
+  ]));
+}
+
+function createNnx(ctx: JaxContext, nn: PyModule): PyModule {
+  const core: NnxCore = createCore(ctx);
+  const attrs = new Map<string, Value>(nn.attrs);
+  attrs.delete('initializers');
+  for (const [name, cls] of Object.entries({ ...core, ...createLayers(ctx, core) })) if (typeof cls !== 'function') attrs.set(name, cls);
+  for (const name of ['RngState', 'Cache', 'Intermediate']) attrs.set(name, makeClass(name, [core.Variable], {}));
+  attrs.set('Rngs', createRngs());
+  attrs.set('clone', new HostObject('nnx.clone', { call: ([module]) => cloneValue(module) }));
+  attrs.set('state', notLowered('nnx.state'));
+  attrs.set('split', notLowered('nnx.split'));
+  attrs.set('merge', notLowered('nnx.merge'));
+  attrs.set('jit', new HostObject('nnx.jit', { call: ([fn]) => fn }));
+  return new PyModule('flax.nnx', attrs);
+}

@@ -1,0 +1,250 @@
+// flax.nnx layers with Flax 0.12's defaults (LayerNorm/RMSNorm/GroupNorm epsilon 1e-6, BatchNorm momentum 0.99 and
+// epsilon 1e-5, Conv padding 'SAME'), channels-last as in Flax. Weights are drawn from the weight source at
+// construction (the converted file's loader replaces them) and held by Param/BatchStat variables.
+import { PyClass, PyInstance, type Kwargs, type Value } from '../../interp';
+import { bindArgs, isNone, isSequence, toBool, toInt, toInts, toNumber, type BoundArgs } from '../../trace/args';
+import type { InitHint } from '../../trace/host';
+import * as ops from '../../trace/ops';
+import { NotLowered, type Sym } from '../../trace/tracer';
+import type { JaxContext } from './context';
+import { windowPads } from './lax';
+import { makeClass, method, variableValue, type NnxCore } from './nnx';
+import { variance } from './reductions';
+
+interface LayerSpec {
+  signature: string;
+  /** creates the parameters and public attributes from the bound constructor arguments */
+  init(self: PyInstance, b: BoundArgs, make: Maker): void;
+  call?: { signature: string; run(self: PyInstance, config: BoundArgs, b: BoundArgs): Sym };
+}
+
+interface Maker {
+  param(self: PyInstance, name: string, shape: number[], init: InitHint): void;
+  stat(self: PyInstance, name: string, shape: number[], value: number): void;
+}
+
+const NORM_COMMON = 'dtype=None, param_dtype=None, use_bias=True, use_scale=True, bias_init=None, scale_init=None';
+const METADATA = 'promote_dtype=None, rngs=None, bias_metadata=None, scale_metadata=None';
+
+export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyClass> {
+  const t = ctx.t;
+  const arr = (self: PyInstance, name: string): Sym | undefined => {
+    const v = self.attrs.get(name);
+    return v instanceof PyInstance ? ctx.toSym(variableValue(v)) : undefined;
+  };
+  const make: Maker = {
+    param: (self, name, shape, init) => self.attrs.set(name, core.variable(core.Param, ctx.wrap(ctx.drawWeight(`${self.cls.name}.${name}`, shape, init)))),
+    stat: (self, name, shape, value) => self.attrs.set(name, core.variable(core.BatchStat, ctx.wrap(ops.full(t, shape, value, 'float32')))),
+  };
+  const affine = (self: PyInstance, y: Sym, featureShape: number[]) => {
+    const scale = arr(self, 'scale');
+    const bias = arr(self, 'bias');
+    const scaled = scale ? ops.binary(t, 'Mul', y, ops.reshape(t, scale, featureShape)) : y;
+    return bias ? ops.binary(t, 'Add', scaled, ops.reshape(t, bias, featureShape)) : scaled;
+  };
+  const normalize = (x: Sym, mean: Sym, v: Sym, eps: number) =>
+    ops.binary(t, 'Mul', ops.binary(t, 'Sub', x, mean), ops.unary(t, 'Reciprocal', ops.unary(t, 'Sqrt', ops.binary(t, 'Add', v, ops.scalar(t, eps, x.dtype)))));
+  const stats = (x: Sym, axes: number[], fast: boolean): [Sym, Sym] => {
+    const mean = ops.reduce(t, 'ReduceMean', x, axes, true);
+    if (!fast) return [mean, variance(ctx, x, axes, 0, true)];
+    const meanOfSquares = ops.reduce(t, 'ReduceMean', ops.binary(t, 'Mul', x, x), axes, true);
+    const v = ops.binary(t, 'Sub', meanOfSquares, ops.binary(t, 'Mul', mean, mean));
+    return [mean, ops.binary(t, 'Max', v, ops.scalar(t, 0, x.dtype))];
+  };
+  const featureShapeOf = (x: Sym, axes: number[]) => x.shape.map((d, i) => (axes.map((a) => ops.normAxis(a, x.shape.length)).includes(i) ? d : 1));
+  const useBias = (b: BoundArgs) => isNone(b.use_bias) || toBool(b.use_bias);
+
+  const specs: Record<string, LayerSpec> = {
+    Linear: {
+      signature: 'nnx.Linear(in_features, out_features, *, use_bias=True, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, dot_general=None, promote_dtype=None, preferred_element_type=None, rngs=None, kernel_metadata=None, bias_metadata=None)',
+      init: (self, b, m) => {
+        const [i, o] = [toInt(b.in_features), toInt(b.out_features)];
+        m.param(self, 'kernel', [i, o], { kind: 'fanIn', fanIn: i });
+        self.attrs.set('bias', null);
+        if (toBool(b.use_bias)) m.param(self, 'bias', [o], { kind: 'zeros' });
+      },
+      call: { signature: 'Linear.__call__(inputs, out_sharding=None)', run: (self, _, b) => {
+        const y = ops.matmul(t, ...ctx.promote(b.inputs, ctx.wrap(arr(self, 'kernel')!)));
+        const bias = arr(self, 'bias');
+        return bias ? ops.binary(t, 'Add', y, bias) : y;
+      } },
+    },
+    Conv: {
+      signature: 'nnx.Conv(in_features, out_features, kernel_size, strides=1, *, padding="SAME", input_dilation=1, kernel_dilation=1, feature_group_count=1, use_bias=True, mask=None, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, conv_general_dilated=None, promote_dtype=None, preferred_element_type=None, rngs=None, kernel_metadata=None, bias_metadata=None)',
+      init: (self, b, m) => {
+        const kernel = toInts(b.kernel_size);
+        const [i, o, g] = [toInt(b.in_features), toInt(b.out_features), toInt(b.feature_group_count)];
+        m.param(self, 'kernel', [...kernel, i / g, o], { kind: 'fanIn', fanIn: ops.size(kernel) * (i / g) });
+        self.attrs.set('bias', null);
+        if (toBool(b.use_bias)) m.param(self, 'bias', [o], { kind: 'zeros' });
+      },
+      call: { signature: 'Conv.__call__(inputs)', run: (self, config, b) => conv(ctx, ctx.toSym(b.inputs), arr(self, 'kernel')!, arr(self, 'bias'), config) },
+    },
+    LayerNorm: {
+      signature: `nnx.LayerNorm(num_features, *, epsilon=1e-05, ${NORM_COMMON}, reduction_axes=-1, feature_axes=-1, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
+      init: (self, b, m) => normParams(self, b, m, true),
+      call: { signature: 'LayerNorm.__call__(x, mask=None)', run: (self, c, b) => {
+        if (!isNone(b.mask)) throw new NotLowered('nnx.LayerNorm', 'mask=');
+        const x = ctx.toFloat(ctx.toSym(b.x));
+        const [mean, v] = stats(x, toInts(c.reduction_axes), toBool(c.use_fast_variance));
+        return affine(self, normalize(x, mean, v, toNumber(c.epsilon)), featureShapeOf(x, toInts(c.feature_axes)));
+      } },
+    },
+    RMSNorm: {
+      signature: `nnx.RMSNorm(num_features, *, epsilon=1e-06, dtype=None, param_dtype=None, use_scale=True, scale_init=None, reduction_axes=-1, feature_axes=-1, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
+      init: (self, b, m) => normParams(self, b, m, false),
+      call: { signature: 'RMSNorm.__call__(x, mask=None)', run: (self, c, b) => {
+        if (!isNone(b.mask)) throw new NotLowered('nnx.RMSNorm', 'mask=');
+        const x = ctx.toFloat(ctx.toSym(b.x));
+        const meanSquare = ops.reduce(t, 'ReduceMean', ops.binary(t, 'Mul', x, x), toInts(c.reduction_axes), true);
+        return affine(self, normalize(x, ops.scalar(t, 0, x.dtype), meanSquare, toNumber(c.epsilon)), featureShapeOf(x, toInts(c.feature_axes)));
+      } },
+    },
+    GroupNorm: {
+      signature: `nnx.GroupNorm(num_features, num_groups=32, group_size=None, *, epsilon=1e-06, ${NORM_COMMON}, reduction_axes=None, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
+      init: (self, b, m) => {
+        const n = toInt(b.num_features);
+        const groups = isNone(b.group_size) ? toInt(b.num_groups) : n / toInt(b.group_size);
+        if (!Number.isInteger(groups) || n % groups) throw new RangeError(`GroupNorm: ${n} features do not split into groups of that size`);
+        self.attrs.set('num_groups', groups);
+        normParams(self, b, m, true);
+      },
+      call: { signature: 'GroupNorm.__call__(x, mask=None)', run: (self, c, b) => {
+        if (!isNone(b.mask) || !isNone(c.reduction_axes)) throw new NotLowered('nnx.GroupNorm', 'mask or reduction_axes');
+        const x = ctx.toFloat(ctx.toSym(b.x));
+        const groups = self.attrs.get('num_groups') as number;
+        const channels = x.shape[x.shape.length - 1];
+        const grouped = ops.reshape(t, x, [...x.shape.slice(0, -1), groups, channels / groups]);
+        const axes = [...x.shape.slice(1, -1).map((_, i) => i + 1), grouped.shape.length - 1];
+        const [mean, v] = stats(grouped, axes, toBool(c.use_fast_variance));
+        const y = ops.reshape(t, normalize(grouped, mean, v, toNumber(c.epsilon)), x.shape);
+        return affine(self, y, featureShapeOf(x, [-1]));
+      } },
+    },
+    BatchNorm: {
+      signature: `nnx.BatchNorm(num_features, *, use_running_average=False, axis=-1, momentum=0.99, epsilon=1e-05, ${NORM_COMMON}, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
+      init: (self, b, m) => {
+        const n = toInt(b.num_features);
+        m.stat(self, 'mean', [n], 0);
+        m.stat(self, 'var', [n], 1);
+        normParams(self, b, m, true);
+        self.attrs.set('use_running_average', b.use_running_average);
+        self.attrs.set('momentum', b.momentum);
+        self.attrs.set('epsilon', b.epsilon);
+      },
+      call: { signature: 'BatchNorm.__call__(x, use_running_average=None, mask=None)', run: (self, c, b) => batchNorm(self, c, b) },
+    },
+    Embed: {
+      signature: 'nnx.Embed(num_embeddings, features, *, dtype=None, param_dtype=None, embedding_init=None, promote_dtype=None, rngs=None, embedding_metadata=None)',
+      init: (self, b, m) => {
+        m.param(self, 'embedding', [toInt(b.num_embeddings), toInt(b.features)], { kind: 'normal' });
+        self.attrs.set('num_embeddings', b.num_embeddings);
+        self.attrs.set('features', b.features);
+      },
+      call: { signature: 'Embed.__call__(inputs, out_sharding=None)', run: (self, _, b) => {
+        const indices = ctx.toSym(b.inputs);
+        if (ops.isFloat(indices)) throw new TypeError('Input type must be an integer or unsigned integer.');
+        return ops.gather(t, arr(self, 'embedding')!, indices, 0);
+      } },
+    },
+    Dropout: {
+      signature: 'nnx.Dropout(rate, *, broadcast_dims=(), deterministic=False, rng_collection="dropout", rngs=None)',
+      init: (self, b) => {
+        self.attrs.set('rate', b.rate);
+        self.attrs.set('broadcast_dims', b.broadcast_dims);
+        self.attrs.set('deterministic', b.deterministic);
+      },
+      call: { signature: 'Dropout.__call__(inputs, *, deterministic=None, rngs=None)', run: (self, _, b) => {
+        const deterministic = toBool(isNone(b.deterministic) ? self.attrs.get('deterministic')! : b.deterministic);
+        if (deterministic || toNumber(self.attrs.get('rate')!) === 0) return ctx.toSym(b.inputs);
+        throw new NotLowered('nnx.Dropout', 'random masks in training mode');
+      } },
+    },
+    ConvTranspose: {
+      signature: 'nnx.ConvTranspose(in_features, out_features, kernel_size, strides=None, *, padding="SAME", kernel_dilation=None, use_bias=True, mask=None, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, transpose_kernel=False, promote_dtype=None, preferred_element_type=None, rngs=None, kernel_metadata=None, bias_metadata=None)',
+      init: () => {
+        throw new NotLowered('nnx.ConvTranspose');
+      },
+    },
+  };
+
+  function normParams(self: PyInstance, b: BoundArgs, m: Maker, hasBias: boolean): void {
+    const n = toInt(b.num_features);
+    self.attrs.set('scale', null);
+    if (hasBias) self.attrs.set('bias', null);
+    if (toBool(b.use_scale)) m.param(self, 'scale', [n], { kind: 'ones' });
+    if (hasBias && useBias(b)) m.param(self, 'bias', [n], { kind: 'zeros' });
+  }
+
+  function batchNorm(self: PyInstance, c: BoundArgs, b: BoundArgs): Sym {
+    if (!isNone(b.mask)) throw new NotLowered('nnx.BatchNorm', 'mask=');
+    const x = ctx.toFloat(ctx.toSym(b.x));
+    const feature = ops.normAxis(toInt(c.axis), x.shape.length);
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== feature);
+    const featureShape = featureShapeOf(x, [feature]);
+    const running = toBool(isNone(b.use_running_average) ? self.attrs.get('use_running_average')! : b.use_running_average);
+    const [meanVar, varVar] = [self.attrs.get('mean') as PyInstance, self.attrs.get('var') as PyInstance];
+    let [mean, v] = [ops.reshape(t, ctx.toSym(variableValue(meanVar)), featureShape), ops.reshape(t, ctx.toSym(variableValue(varVar)), featureShape)];
+    if (!running) {
+      [mean, v] = stats(x, axes, toBool(c.use_fast_variance));
+      const momentum = toNumber(self.attrs.get('momentum')!);
+      const update = (stat: PyInstance, batch: Sym) => {
+        const old = ctx.toSym(variableValue(stat));
+        const mixed = ops.binary(t, 'Add', ops.binary(t, 'Mul', old, ops.scalar(t, momentum, old.dtype)), ops.binary(t, 'Mul', ops.reshape(t, batch, old.shape), ops.scalar(t, 1 - momentum, old.dtype)));
+        stat.hostState = { value: ctx.wrap(mixed) };
+      };
+      update(meanVar, mean);
+      update(varVar, v);
+    }
+    return affine(self, normalize(x, mean, v, toNumber(self.attrs.get('epsilon')!)), featureShape);
+  }
+
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, layerClass(ctx, core, name, spec, make)]));
+}
+
+function layerClass(ctx: JaxContext, core: NnxCore, name: string, spec: LayerSpec, make: Maker): PyClass {
+  return makeClass(name, [core.Module], {
+    __init__: method('__init__', (self, args: Value[], kwargs: Kwargs) => {
+      const b = bindArgs(spec.signature, args, kwargs);
+      if (!isNone(b.param_dtype ?? null) && ctx.dtypeOf(b.param_dtype) !== 'float32') throw new NotLowered(`nnx.${name}`, 'param_dtype other than float32');
+      if (!isNone(b.dtype ?? null) && ctx.dtypeOf(b.dtype) !== 'float32') throw new NotLowered(`nnx.${name}`, 'dtype other than float32');
+      self.hostState = b;
+      spec.init(self, b, make);
+      return null;
+    }),
+    __call__: method('__call__', (self, args, kwargs) => {
+      if (!spec.call) throw new NotLowered(`nnx.${name}`);
+      return ctx.wrap(spec.call.run(self, self.hostState as BoundArgs, bindArgs(spec.call.signature, args, kwargs)));
+    }),
+  });
+}
+
+/** Flax's padding forms for Conv: 'SAME', 'VALID', 'CAUSAL' (1-D), an int, ints, or (low, high) pairs. */
+function convPads(padding: Value, x: Sym, kernel: number[], strides: number[], dilations: number[]): Array<[number, number]> {
+  const nd = kernel.length;
+  if (padding === 'CAUSAL') {
+    if (nd !== 1) throw new RangeError("Causal padding is only implemented for 1D convolutions.");
+    return [[dilations[0] * (kernel[0] - 1), 0]];
+  }
+  if (typeof padding === 'string') return windowPads(padding, [...x.shape.slice(2)], kernel, strides, dilations);
+  if (!isSequence(padding)) return Array(nd).fill([toInt(padding), toInt(padding)]);
+  return padding.items.map((p) => (isSequence(p) ? (toInts(p) as [number, number]) : [toInt(p), toInt(p)]));
+}
+
+/** nnx.Conv on channels-last input: moved to channels-first for ONNX and back. */
+function conv(ctx: JaxContext, input: Sym, kernel: Sym, bias: Sym | undefined, c: BoundArgs): Sym {
+  const t = ctx.t;
+  const nd = kernel.shape.length - 2;
+  if (!isNone(c.mask)) throw new NotLowered('nnx.Conv', 'mask=');
+  if (toInts(c.input_dilation, nd).some((d) => d !== 1)) throw new NotLowered('nnx.Conv', 'input_dilation');
+  const batch = input.shape.slice(0, input.shape.length - nd - 1);
+  const x = ops.reshape(t, ctx.toFloat(input), [ops.size(batch), ...input.shape.slice(-nd - 1)]);
+  const channelsFirst = ops.transpose(t, x, [0, nd + 1, ...Array.from({ length: nd }, (_, i) => i + 1)]);
+  const w = ops.transpose(t, kernel, [nd + 1, nd, ...Array.from({ length: nd }, (_, i) => i)]);
+  const strides = toInts(isNone(c.strides) ? 1 : c.strides, nd);
+  const dilations = toInts(isNone(c.kernel_dilation) ? 1 : c.kernel_dilation, nd);
+  const pads = convPads(c.padding, channelsFirst, [...kernel.shape.slice(0, nd)], strides, dilations);
+  const y = ops.conv(t, channelsFirst, w, bias ?? null, { strides, dilations, groups: toInt(c.feature_group_count), pads: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] });
+  const channelsLast = ops.transpose(t, y, [0, ...Array.from({ length: nd }, (_, i) => i + 2), 1]);
+  return ops.reshape(t, channelsLast, [...batch, ...channelsLast.shape.slice(1)]);
+}

@@ -1,0 +1,96 @@
+// jnp reductions, statistics, arg-reductions and scans, with JAX's result dtypes (sum of bools is int32, the mean
+// of integers float32, arg-reductions int32 since x64 is off).
+import { type Value } from '../../interp';
+import { isNone, toBool, toInt, type BoundArgs } from '../../trace/args';
+import * as ops from '../../trace/ops';
+import { NotLowered, type Sym } from '../../trace/tracer';
+import type { JaxContext } from './context';
+import { axesOf } from './numpy';
+
+type Table = Record<string, [string, (b: BoundArgs) => Value | Sym]>;
+
+/** Each reduction: its ONNX op and the dtype its input is brought to. */
+const REDUCTIONS: Record<string, { op: string; input: (x: Sym) => 'float32' | 'int32' | 'bool' | undefined; signature: string }> = {
+  sum: { op: 'ReduceSum', input: (x) => (x.dtype === 'bool' ? 'int32' : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
+  prod: { op: 'ReduceProd', input: (x) => (x.dtype === 'bool' ? 'int32' : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
+  mean: { op: 'ReduceMean', input: (x) => (ops.isFloat(x) ? undefined : 'float32'), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, where=None)' },
+  max: { op: 'ReduceMax', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
+  min: { op: 'ReduceMin', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
+  amax: { op: 'ReduceMax', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
+  amin: { op: 'ReduceMin', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
+};
+
+export function reductions(ctx: JaxContext): Table {
+  const t = ctx.t;
+  const table: Table = {};
+  for (const [name, spec] of Object.entries(REDUCTIONS)) {
+    table[name] = [`jnp.${name}${spec.signature}`, (b) => {
+      refuse(name, b, ['out', 'initial', 'where']);
+      const x = ctx.toSym(b.a);
+      const input = ops.cast(t, x, spec.input(x) ?? x.dtype);
+      const out = ops.reduce(t, spec.op, input, axesOf(b.axis), toBool(b.keepdims));
+      return 'dtype' in b && !isNone(b.dtype) ? ops.cast(t, out, ctx.dtypeOf(b.dtype)!) : out;
+    }];
+  }
+  for (const [name, op] of [['all', 'ReduceMin'], ['any', 'ReduceMax']] as const) {
+    table[name] = [`jnp.${name}(a, axis=None, out=None, keepdims=False, where=None)`, (b) => {
+      refuse(name, b, ['out', 'where']);
+      return ops.cast(t, ops.reduce(t, op, ctx.toSym(b.a, 'int32'), axesOf(b.axis), toBool(b.keepdims)), 'bool');
+    }];
+  }
+  for (const name of ['var', 'std']) {
+    table[name] = [`jnp.${name}(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, correction=None)`, (b) => {
+      refuse(name, b, ['out', 'where', 'dtype']);
+      const ddof = isNone(b.correction) ? toInt(b.ddof) : toInt(b.correction);
+      const v = variance(ctx, ctx.toFloat(ctx.toSym(b.a)), axesOf(b.axis), ddof, toBool(b.keepdims));
+      return name === 'std' ? ops.unary(t, 'Sqrt', v) : v;
+    }];
+  }
+  for (const [name, op] of [['argmax', 'ArgMax'], ['argmin', 'ArgMin']] as const) {
+    table[name] = [`jnp.${name}(a, axis=None, out=None, keepdims=None)`, (b) => {
+      const x = ctx.toSym(b.a);
+      const flat = isNone(b.axis) ? ops.reshape(t, x, [-1]) : x;
+      const keep = !isNone(b.keepdims) && toBool(b.keepdims);
+      const out = ops.argReduce(t, op, flat, isNone(b.axis) ? 0 : toInt(b.axis), keep && !isNone(b.axis));
+      const shaped = keep && isNone(b.axis) ? ops.reshape(t, out, x.shape.map(() => 1)) : out;
+      return ops.cast(t, shaped, 'int32');
+    }];
+  }
+  table.cumsum = ['jnp.cumsum(a, axis=None, dtype=None, out=None)', (b) => {
+    const x = ctx.toSym(b.a);
+    const input = isNone(b.dtype) ? ops.cast(t, x, x.dtype === 'bool' ? 'int32' : x.dtype) : ctx.toSym(b.a, ctx.dtypeOf(b.dtype));
+    return isNone(b.axis) ? ops.cumsum(t, ops.reshape(t, input, [-1]), 0) : ops.cumsum(t, input, toInt(b.axis));
+  }];
+  table.cumprod = ['jnp.cumprod(a, axis=None, dtype=None, out=None)', (b) => {
+    const x = ctx.toSym(b.a, isNone(b.dtype) ? undefined : ctx.dtypeOf(b.dtype));
+    return isNone(b.axis) ? cumprod(ctx, ops.reshape(t, x, [-1]), 0) : cumprod(ctx, x, toInt(b.axis));
+  }];
+  return table;
+}
+
+/** ONNX has no cumulative product: each step multiplies the previous one by the next slice (static length). */
+function cumprod(ctx: JaxContext, x: Sym, axis: number): Sym {
+  const t = ctx.t;
+  const a = ops.normAxis(axis, x.shape.length);
+  const steps: Sym[] = [];
+  for (let i = 0; i < x.shape[a]; i++) {
+    const slice = ops.sliceAxis(t, x, a, i, i + 1);
+    steps.push(i ? ops.binary(t, 'Mul', steps[i - 1], slice) : slice);
+  }
+  return ops.concat(t, steps, a);
+}
+
+/** Mean of squared deviations over `axes`, divided by n - ddof. */
+export function variance(ctx: JaxContext, x: Sym, axes: number[] | undefined, ddof: number, keepdims: boolean): Sym {
+  const t = ctx.t;
+  const centered = ops.binary(t, 'Sub', x, ops.reduce(t, 'ReduceMean', x, axes, true));
+  const squares = ops.binary(t, 'Mul', centered, centered);
+  const n = ops.size(axes === undefined ? x.shape : axes.map((a) => x.shape[ops.normAxis(a, x.shape.length)]));
+  const total = ops.reduce(t, 'ReduceSum', squares, axes, keepdims);
+  return ops.binary(t, 'Div', total, ops.scalar(t, n - ddof, x.dtype));
+}
+
+function refuse(name: string, b: BoundArgs, unsupported: string[]): void {
+  const given = unsupported.find((k) => !isNone(b[k]));
+  if (given) throw new NotLowered(`jnp.${name}`, `${given}=`);
+}

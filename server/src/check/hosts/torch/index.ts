@@ -1,0 +1,121 @@
+// The PyTorch host: the torch, torch.nn, torch.nn.functional and torch.nn.init modules over symbolic tensors, and the
+// model hooks (prepare draws every parameter by its state_dict key; stateDict lists them in PyTorch's order).
+import { float, HostObject, PyInstance, PyTuple, pyError, type InterpreterApi, type Kwargs, type Value } from '../../interp';
+import type { StateEntry, TraceHost, WeightSource } from '../../trace/host';
+import * as ops from '../../trace/ops';
+import type { Sym, Tracer } from '../../trace/tracer';
+import { NotLowered } from '../../trace/tracer';
+import './functional';
+import './losses';
+import { createModuleBase, createNnClasses, isModule, stateEntries } from './modules';
+import { callEntry, lookup } from './registry';
+import { assertWritable, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, markView, TorchContext, TorchTensor, type TensorMethod } from './tensor';
+
+export { TorchTensor } from './tensor';
+
+/** methods whose result is a view of the tensor they are called on */
+const VIEW_METHODS = new Set(['view', 'transpose', 'permute', 't', 'unsqueeze', 'squeeze', 'expand', 'narrow', 'chunk', 'split', 'flatten', 'reshape', 'swapaxes', 'expand_as', 'detach']);
+
+/** in-place initialisers: on a parameter placeholder they are no-ops, since the check draws the weights itself */
+const INITIALISERS = new Set(['normal_', 'uniform_', 'zero_', 'fill_', 'copy_', 'trunc_normal_', 'xavier_uniform_', 'kaiming_normal_']);
+
+function tensorMethod(c: TorchContext, name: string): TensorMethod | undefined {
+  const entry = lookup(`Tensor.${name}`);
+  if (entry) return (self, args, kwargs, api) => {
+    const result = callEntry(entry, c, [self, ...args], kwargs, api);
+    if (VIEW_METHODS.has(name)) (result instanceof PyTuple ? result.items : [result]).forEach(markView);
+    return result;
+  };
+  if (!name.endsWith('_')) return undefined;
+  return (self, args, kwargs, api) => inPlace(c, name, self, args, kwargs, api);
+}
+
+/** x.add_(y): computes x.add(y) and makes it the object's value, in the object's dtype */
+function inPlace(c: TorchContext, name: string, self: TorchTensor, args: Value[], kwargs: Kwargs, api: InterpreterApi): Value {
+  if (!self.hasValue && INITIALISERS.has(name)) return self;
+  assertWritable(self);
+  const base = name.slice(0, -1);
+  const value = base === 'zero' ? c.wrap(ops.full(c.t, self.shape, 0, self.dtype))
+    : base === 'fill' ? c.wrap(ops.expand(c.t, ops.scalar(c.t, Number(args[0]), self.dtype), self.shape))
+    : base === 'copy' ? c.wrap(ops.expand(c.t, (args[0] as TorchTensor).sym, self.shape))
+    : callEntry(lookup(`Tensor.${base}`) ?? notLowered(`Tensor.${name}`), c, [self, ...args], kwargs, api);
+  return updateInPlace(self, value);
+}
+
+function notLowered(api: string): never {
+  throw new NotLowered(api);
+}
+
+/** A torch module object; a name it lacks is a torch API without a lowering (reported as such, not as a typo) */
+function moduleObject(name: string, c: TorchContext, resolve: (attr: string) => Value | undefined): HostObject {
+  return new HostObject(name, {
+    getattr: (attr, api) => {
+      c.api ??= api;
+      const found = resolve(attr);
+      if (found === undefined && !attr.startsWith('__')) throw new NotLowered(`${name}.${attr}`);
+      return found;
+    },
+  });
+}
+
+function functionObject(c: TorchContext, path: string): HostObject | undefined {
+  const entry = lookup(path);
+  return entry && new HostObject(path, { call: (args, kwargs, api) => callEntry(entry, c, args, kwargs, api) });
+}
+
+/** a context manager that does nothing: no_grad and friends change nothing the check computes */
+const nullContext: HostObject = new HostObject('torch.no_grad', {
+  call: (): Value => nullContext,
+  getattr: (name) => (name === '__enter__' ? new HostObject('__enter__', { call: () => null }) : name === '__exit__' ? new HostObject('__exit__', { call: () => false }) : undefined),
+});
+
+const FINFO: Record<string, { min: number; max: number; eps: number; tiny: number }> = {
+  float32: { min: -3.4028234663852886e38, max: 3.4028234663852886e38, eps: 1.1920928955078125e-7, tiny: 1.1754943508222875e-38 },
+  float64: { min: -Number.MAX_VALUE, max: Number.MAX_VALUE, eps: Number.EPSILON, tiny: 2.2250738585072014e-308 },
+};
+
+function finfo(args: Value[]): Value {
+  const dtype = args.length ? dtypeFrom(args[0]) : 'float32';
+  const info = dtype && FINFO[dtype];
+  if (!info) throw pyError('TypeError', 'torch.finfo() requires a floating point input type');
+  return new HostObject('torch.finfo', { getattr: (name) => (name in info ? float(info[name as keyof typeof info]) : undefined) });
+}
+
+export function createTorchHost(tracer: Tracer, options: { weights: WeightSource }): TraceHost {
+  const c: TorchContext = new TorchContext(tracer, (name) => tensorMethod(c, name));
+  const moduleBase = createModuleBase();
+  const nnClasses = createNnClasses(c, moduleBase);
+  const tensorClass = new HostObject('torch.Tensor', { instancecheck: (value) => value instanceof TorchTensor });
+  // torch.nn.init: every initialiser is a no-op, since the check draws weights itself (same values on both sides)
+  const init = moduleObject('torch.nn.init', c, (name) => (name === 'calculate_gain' ? undefined : new HostObject(`torch.nn.init.${name}`, { call: (args) => args[0] ?? null })));
+  const functional = moduleObject('torch.nn.functional', c, (name) => functionObject(c, `torch.nn.functional.${name}`) ?? functionObject(c, `torch.${name}`));
+  const nn = moduleObject('torch.nn', c, (name) => nnClasses.get(name) ?? ({ functional, init } as Record<string, Value>)[name]);
+  const torchAttributes: Record<string, Value> = {
+    nn, Tensor: tensorClass, no_grad: nullContext, inference_mode: nullContext, enable_grad: nullContext,
+    manual_seed: new HostObject('torch.manual_seed', { call: () => null }),
+    is_tensor: new HostObject('torch.is_tensor', { call: ([v]) => v instanceof TorchTensor }),
+    finfo: new HostObject('torch.finfo', { call: finfo }),
+    cuda: new HostObject('torch.cuda', { getattr: (name) => (name === 'is_available' ? new HostObject('is_available', { call: () => false }) : undefined) }),
+    device: new HostObject('torch.device', { call: ([name]) => name ?? 'cpu' }),
+  };
+  const torch = moduleObject('torch', c, (name) => torchAttributes[name] ?? (name in DTYPE_NAMES ? dtypeObject(DTYPE_NAMES[name]) : functionObject(c, `torch.${name}`)));
+  const modules: Record<string, Value> = { torch, 'torch.nn': nn, 'torch.nn.functional': functional, 'torch.nn.init': init };
+
+  return {
+    tracer,
+    importModule: (name) => modules[name],
+    symOf: (value) => (value instanceof TorchTensor && value.hasValue ? value.sym : undefined),
+    inputTensor: (sym: Sym) => c.wrap(sym),
+    prepare(model, mode, api) {
+      if (!isModule(model)) throw pyError('TypeError', 'the model entry did not build an nn.Module');
+      c.api ??= api;
+      for (const { name, tensor } of stateEntries(model, '', true)) {
+        if (!tensor.hasValue) tensor.sym = tracer.input(`weight.${name}`, options.weights.draw(name, tensor.shape, tensor.dtype, tensor.pending!.init));
+      }
+      api.call(api.getattr(model, mode === 'train' ? 'train' : 'eval'), []);
+    },
+    stateDict(model): StateEntry[] {
+      return stateEntries(model as PyInstance, '').map(({ name, tensor, kind }) => ({ name, sym: tensor.sym, kind }));
+    },
+  };
+}

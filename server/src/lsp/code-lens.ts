@@ -1,0 +1,55 @@
+// Two lenses above every nn.Module class: "Convert to JAX" (the class, as the code action converts it) and "Check"
+// (the numerical check, with the constructor call and input specs the client offers the user to confirm).
+import { Command, type CodeLens } from 'vscode-languageserver';
+import type { Node } from '../parser';
+import { moduleClassNames } from '../convert';
+import { CheckCommand, ConvertToJaxCommand, type CheckCommandArgument, type ConvertParams } from '../protocol';
+import type { Analysis } from './analysis';
+import { rangeOf } from './ranges';
+
+/** An input spec to start from; the user edits it to the shapes the model takes. */
+const DEFAULT_INPUT = 'float32[2,16]';
+
+export function moduleClassLenses(analysis: Analysis, uri: string): CodeLens[] {
+  const root = analysis.tree.rootNode;
+  const modules = moduleClassNames(root);
+  return root.descendantsOfType('class_definition')
+    .filter((c): c is Node => !!c && modules.has(c.childForFieldName('name')!.text))
+    .flatMap((c) => lensesFor(c, uri));
+}
+
+function lensesFor(cls: Node, uri: string): CodeLens[] {
+  const range = rangeOf(cls.childForFieldName('name')!);
+  const convert: ConvertParams = { textDocument: { uri }, range: { start: range.start, end: range.start }, target: 'jax' };
+  return [
+    { range, command: Command.create('Convert to JAX', ConvertToJaxCommand, convert) },
+    { range, command: Command.create('Check', CheckCommand, checkArgument(cls, uri)) },
+  ];
+}
+
+export function checkArgument(cls: Node, uri: string): CheckCommandArgument {
+  const name = cls.childForFieldName('name')!.text;
+  const required = requiredParameters(method(cls, '__init__'));
+  return {
+    textDocument: { uri },
+    name,
+    entry: `${name}(${required.map((p) => `${p}=`).join(', ')})`,
+    needsArguments: required.length > 0,
+    inputs: requiredParameters(method(cls, 'forward')).map((p) => `${p}=${DEFAULT_INPUT}`),
+  };
+}
+
+function method(cls: Node, name: string): Node | undefined {
+  const definitions = cls.childForFieldName('body')!.namedChildren
+    .map((n) => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n));
+  return definitions.find((d): d is Node => d?.type === 'function_definition' && d.childForFieldName('name')?.text === name);
+}
+
+/** Parameters without a default, `self` left out; `*args` and `**kwargs` need nothing. */
+function requiredParameters(fn: Node | undefined): string[] {
+  const [, ...parameters] = fn?.childForFieldName('parameters')?.namedChildren ?? [];
+  return parameters.flatMap((p) => {
+    const name = p?.type === 'typed_parameter' ? p.namedChildren[0] : p;
+    return name?.type === 'identifier' ? [name.text] : [];
+  });
+}
