@@ -1,44 +1,60 @@
 // The honesty suite: the embedded check's verdicts against the real frameworks' verdicts on the same pairs.
-// Every model fixture's conversion must be called equivalent where real PyTorch and JAX agree; each fixture's
-// semantic mutants (test/support/mutations.ts), converted, must never be called equivalent when the real frameworks
-// tell them apart, and the first divergence must point at the mutated line.
+// The real verdict is taken on exactly the check's data: real PyTorch and real JAX run on the inputs and weights the
+// check drew (test/python/evaluate.py), and their outputs are compared with the same tolerance. Every model fixture's
+// conversion must be called equivalent where they agree; each fixture's semantic mutants (test/support/mutations.ts),
+// converted, must never be called equivalent when the real frameworks tell them apart, and the first divergence must
+// point at the mutated line.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check, type CheckReport } from '../server/src/check/check';
+import { compareTensors } from '../server/src/check/compare';
 import { parseInputSpec } from '../server/src/check/inputs';
+import type { NamedTensor } from '../server/src/check/trace/program';
+import { logicalLines } from '../client/src/scope';
 import { convertTorchToJax } from '../server/src/convert';
 import { initParser } from '../server/src/parser';
 import { mutants, type Mutant } from './support/mutations';
-import { compareInPython, outputDir, repoRoot } from './support/python';
+import { decode, encode, runReal, type Encoded } from './support/lowering';
+import { outputDir, repoRoot } from './support/python';
 
 interface FixtureCase { file: string; entry: string; inputs: string[]; mode?: 'eval' | 'train' }
-type RealVerdict = 'equivalent' | 'mismatch' | 'error';
-interface Pair { id: string; file: string; entry: string; inputs: string[]; mode: 'eval' | 'train'; target: string; mutant?: Mutant; ours?: CheckReport; real?: RealVerdict; realDetail?: string }
+type RealVerdict = 'equivalent' | 'mismatch' | 'error' | 'not run';
+interface Used { inputs: NamedTensor[]; state: NamedTensor[] }
+interface Pair { id: string; file: string; entry: string; inputs: string[]; mode: 'eval' | 'train'; target: string; mutant?: Mutant; ours?: CheckReport; used?: Used; real?: RealVerdict; realDetail?: string }
+type RealRun = { outputs: Encoded[] | null; error: string | null };
 
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 const cases: FixtureCase[] = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'cases.json'), 'utf8'));
 const tolerance = { rtol: 1e-4, atol: 1e-5 };
 
-function realVerdict(passed: boolean, detail: string): RealVerdict {
-  if (passed) return 'equivalent';
-  return /^\w+(Error|Exception)\b|Traceback/.test(detail) ? 'error' : 'mismatch';
+/** Real PyTorch against real JAX on the check's own data, judged like the check judges. */
+function realVerdict(torchRun: RealRun | undefined, jaxRun: RealRun | undefined): { verdict: RealVerdict; detail: string } {
+  if (!torchRun || !jaxRun) return { verdict: 'not run', detail: 'the check drew no data (its source trace stopped)' };
+  if (!torchRun.outputs || !jaxRun.outputs) return { verdict: 'error', detail: torchRun.error ?? jaxRun.error ?? '' };
+  if (torchRun.outputs.length !== jaxRun.outputs.length) return { verdict: 'mismatch', detail: 'output counts differ' };
+  for (let i = 0; i < torchRun.outputs.length; i++) {
+    const c = compareTensors(decode(torchRun.outputs[i]), decode(jaxRun.outputs[i]), tolerance);
+    if (c.problem || !c.close) return { verdict: 'mismatch', detail: `output ${i}: ${c.problem ?? `max abs ${c.maxAbs.toExponential(2)}`}` };
+  }
+  return { verdict: 'equivalent', detail: `${torchRun.outputs.length} output(s) agree` };
 }
 
-/** The mutated line, or a line that uses what it assigned (`self.norm = nn.LayerNorm(...)` → `self.norm(`). */
+/** The mutated line, the statement holding it (a layer inside a multi-line nn.Sequential(...)), or a line that uses
+ *  what it assigned (`self.norm = nn.LayerNorm(...)` → `self.norm(`). */
 function pointsAtMutation(m: Mutant, code: string, line: number): boolean {
-  if (line === m.line) return true;
+  const lines = code.split('\n');
+  const statement = logicalLines(lines).find((s) => s.start <= line - 1 && line - 1 <= s.end);
+  if (line === m.line || (statement && statement.start <= m.line - 1 && m.line - 1 <= statement.end)) return true;
   const assigned = /^(self\.\w+)\s*=/.exec(m.before)?.[1];
-  return !!assigned && (code.split('\n')[line - 1] ?? '').includes(assigned);
+  return !!assigned && (lines[line - 1] ?? '').includes(assigned);
 }
 
 describe('honesty: the check against the real frameworks, on fixtures and their mutants', function () {
   const pairs: Pair[] = [];
-  const dir = path.join(outputDir, 'honesty');
 
   before(async function () {
     await initParser();
-    fs.mkdirSync(dir, { recursive: true });
     const firstEval = new Map<string, FixtureCase>();
     cases.forEach((c, i) => {
       const source = fs.readFileSync(path.join(fixturesDir, c.file), 'utf8');
@@ -58,17 +74,17 @@ describe('honesty: the check against the real frameworks, on fixtures and their 
     }
     for (const p of pairs) {
       const source = fs.readFileSync(path.join(fixturesDir, p.file), 'utf8');
-      p.ours = await check({ source, target: p.target, entry: p.entry, inputs: p.inputs.map(parseInputSpec), seed: 0, tolerance, mode: p.mode });
+      p.ours = await check({ source, target: p.target, entry: p.entry, inputs: p.inputs.map(parseInputSpec), seed: 0, tolerance, mode: p.mode, observe: (used) => { p.used = used; } });
     }
-    const jobs = pairs.map((p, i) => {
-      const jaxFile = path.join(dir, `pair${i}_jax.py`);
-      fs.writeFileSync(jaxFile, p.target);
-      return { id: p.id, torch_file: path.join(fixturesDir, p.file), jax_file: jaxFile, entry: p.entry, inputs: p.inputs, mode: p.mode };
+    const jobs = pairs.filter((p) => p.used).flatMap((p) => {
+      const data = { entry: p.entry, mode: p.mode, inputs: p.used!.inputs.map((i) => encode(i.value)), state: Object.fromEntries(p.used!.state.map((w) => [w.name, encode(w.value)])) };
+      const source = fs.readFileSync(path.join(fixturesDir, p.file), 'utf8');
+      return [{ id: `${p.id}#torch`, framework: 'torch', code: source, ...data }, { id: `${p.id}#jax`, framework: 'jax', code: p.target, ...data }];
     });
-    const real = compareInPython('honesty', jobs);
+    const real = runReal('honesty', jobs);
     for (const p of pairs) {
-      const r = real.get(p.id)!;
-      p.real = realVerdict(r.passed, r.detail);
+      const r = realVerdict(real.get(`${p.id}#torch`), real.get(`${p.id}#jax`));
+      p.real = r.verdict;
       p.realDetail = r.detail;
     }
     const summary = pairs.map((p) => ({ id: p.id, ours: p.ours!.verdict, real: p.real, divergence: p.ours!.firstDivergence, unsupported: p.ours!.unsupported.map((u) => u.message) }));
@@ -100,7 +116,7 @@ describe('honesty: the check against the real frameworks, on fixtures and their 
   });
 
   it('reports its agreement with the real frameworks', function () {
-    const mutantPairs = pairs.filter((p) => p.mutant && p.real !== 'error');
+    const mutantPairs = pairs.filter((p) => p.mutant && (p.real === 'equivalent' || p.real === 'mismatch'));
     const agree = mutantPairs.filter((p) => p.ours!.verdict === p.real).length;
     const unsupported = mutantPairs.filter((p) => p.ours!.verdict === 'unsupported').length;
     const realMismatches = mutantPairs.filter((p) => p.real === 'mismatch').length;

@@ -75,7 +75,7 @@ def build(job, namespace):
 
 
 def run(job):
-    namespace = {}
+    namespace = {'__name__': 'rosetta_oracle'}
     exec(compile(job['code'], f"<{job['id']}>", 'exec'), namespace)
     arrays = [decode(i) for i in job['inputs']]
     entry = build(job, namespace)

@@ -36,15 +36,15 @@ export interface SnippetResult {
   state?: NamedTensor[];
 }
 
-interface Encoded { dtype: string; shape: number[]; data: Array<number | string | null> }
+export interface Encoded { dtype: string; shape: number[]; data: Array<number | string | null> }
 
 interface Traced { outputs?: Tensor[]; state?: NamedTensor[]; error?: string }
 
-function encode(t: Tensor): Encoded {
+export function encode(t: Tensor): Encoded {
   return { dtype: t.dtype, shape: t.shape, data: toNumbers(t) };
 }
 
-function decode(e: Encoded): Tensor {
+export function decode(e: Encoded): Tensor {
   const values = e.data.map((v) => (v === null ? NaN : typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v));
   const dtype: DType = e.dtype === 'bool' ? 'bool' : e.dtype.startsWith('int') || e.dtype.startsWith('uint') ? 'int64' : 'float64';
   return fromNumbers(dtype, e.shape, dtype === 'bool' ? values.map(Number) : values);
@@ -94,7 +94,8 @@ function compareSnippet(s: Snippet, ours: Traced, real: { outputs: Encoded[] | n
   return { id: s.id, passed: true, detail: `${actual.length} output(s) match` };
 }
 
-function runReal(name: string, jobs: object[]): Map<string, { outputs: Encoded[] | null; error: string | null }> {
+/** Runs jobs in test/python/evaluate.py (one process); results by id. */
+export function runReal(name: string, jobs: object[]): Map<string, { outputs: Encoded[] | null; error: string | null }> {
   fs.mkdirSync(outputDir, { recursive: true });
   const jobsFile = path.join(outputDir, `evaluate-${name}-jobs.json`);
   const resultsFile = path.join(outputDir, `evaluate-${name}-results.json`);

@@ -26,6 +26,8 @@ export interface CheckRequest {
   seed: number;
   tolerance: Tolerance;
   mode?: 'eval' | 'train';
+  /** sees the inputs and the source's weights (state_dict) the check used, so that others can rerun the same pair */
+  observe?: (used: { inputs: NamedTensor[]; state: NamedTensor[] }) => void;
 }
 
 export async function check(request: CheckRequest): Promise<CheckReport> {
@@ -64,6 +66,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   const sourceValues = await timeAsync('runSource', () => evaluate(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)]));
   const [sourceOutputs, sourceRecords, stateValues] = splitAt(sourceValues, source.outputs.length, source.records.length);
 
+  request.observe?.({ inputs, state: source.state.map((s, i) => ({ name: s.name, value: stateValues[i] })) });
   const targetHost = createJaxHost(new Tracer(), { weights: new SeededWeights(request.seed + 1) });
   const weightsFrom = source.state.map((s, i) => ({ name: s.name, sym: targetHost.tracer.input(`weight.${s.name}`, stateValues[i]) }));
   const isModel = request.entry.includes('(');
@@ -82,7 +85,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
     }
     const outputs = source.outputs.map((o, i) => outputReport(o.path, sourceOutputs[i], targetOutputs[i], request.tolerance));
     const equivalent = outputs.every((o) => o.close && !o.problem);
-    const divergence = equivalent ? null : firstDivergence(recorded(source, sourceRecords), recorded(target, targetRecords), request.tolerance);
+    const divergence = equivalent ? null : firstDivergence(recorded(source, sourceRecords), recorded(target, targetRecords), request.tolerance, { source: request.source, target: targetCode });
     return report(equivalent ? 'equivalent' : 'mismatch', { outputs, notes, target: conversion?.code, firstDivergence: divergence && withText(divergence, request.source, targetCode) });
   });
 }

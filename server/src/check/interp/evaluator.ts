@@ -181,7 +181,15 @@ function evaluateCall(rt: Runtime, node: Node, scope: Scope): Value {
     ? { args: [evaluate(rt, argumentsNode, scope)], kwargs: new Map<string, Value>() }
     : evaluateArguments(rt, argumentsNode, scope);
   if (callee.type === 'identifier' && callee.text === 'super' && !scope.vars.has('super')) return makeSuper(args, scope, node);
-  return callValue(rt, evaluate(rt, callee, scope), args, kwargs);
+  const fn = evaluate(rt, callee, scope);
+  // while it runs, a call is where the code is: `nn.GELU()` on its own line inside a multi-line nn.Sequential(...)
+  const outer = rt.line;
+  rt.line = node.startPosition.row + 1;
+  try {
+    return callValue(rt, fn, args, kwargs);
+  } finally {
+    rt.line = outer;
+  }
 }
 
 function evaluateArguments(rt: Runtime, node: Node, scope: Scope): { args: Value[]; kwargs: Kwargs } {

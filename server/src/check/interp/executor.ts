@@ -29,12 +29,16 @@ function executeStatement(rt: Runtime, node: Node, scope: Scope): Completion {
   const handler = statementHandlers[node.type];
   if (!handler) throw new Unsupported(node.type === 'ERROR' ? `syntax error near '${node.text.slice(0, 20)}'` : node.type, line);
   rt.tick(line);
+  const outer = rt.line;
+  rt.line = line;
   try {
     return handler(rt, node, scope);
   } catch (error) {
     // Python errors and host errors that carry a line (a call the check cannot lower) learn the innermost statement's
     if ((error instanceof PyError || hasLineSlot(error)) && error.line === undefined) error.line = line;
     throw error;
+  } finally {
+    rt.line = outer;
   }
 }
 
@@ -405,7 +409,12 @@ export function callFunction(rt: Runtime, fn: PyFunction, args: Value[], kwargs:
   const scope = fn.closure.child('function');
   bindArguments(fn, args, kwargs, scope);
   if (fn.definingClass && args.length) scope.superContext = { cls: fn.definingClass, self: args[0] };
-  if (fn.isLambda) return evaluate(rt, fn.body, scope);
+  if (fn.isLambda) {
+    // a lambda's result is a value of the line that wrote it, like an assignment's (nnx.Sequential holds activations so)
+    const value = evaluate(rt, fn.body, scope);
+    rt.onRecord?.(fn.body.startPosition.row + 1, '<lambda>', value);
+    return value;
+  }
   const completion = executeBlock(rt, fn.body, scope);
   return completion?.kind === 'return' ? completion.value : null;
 }

@@ -7,7 +7,7 @@ import { executeBlock } from './executor';
 import { callValue, getAttribute } from './objects';
 import { Runtime, type Host, type RecordHook } from './runtime';
 import { Scope } from './scope';
-import { pyError, type Kwargs, type Value } from './values';
+import { pyError, type InterpreterApi, type Kwargs, type Value } from './values';
 
 export type { Host, RecordHook } from './runtime';
 export * from './values';
@@ -44,6 +44,11 @@ export class Interpreter {
     if (error) throw Object.assign(pyError('SyntaxError', `invalid syntax near '${error.text}'`), { line: error.line });
     this.rt.steps = 0;
     executeBlock(this.rt, tree.rootNode, this.globals);
+  }
+
+  /** What host hooks receive: calls back into the interpreter. */
+  get api(): InterpreterApi {
+    return this.rt.api;
   }
 
   /** A module-level name's value, or undefined. */

@@ -134,13 +134,19 @@ function dispatchCall(rt: Runtime, fn: Value, args: Value[], kwargs: Kwargs): Va
   if (fn instanceof HostObject && fn.hooks.call) return fn.hooks.call(args, kwargs, rt.api);
   if (fn instanceof PyInstance) {
     const dunder = findAttribute(rt, fn, '__call__');
-    if (dunder !== undefined) return callValue(rt, dunder, args, kwargs);
+    if (dunder !== undefined) {
+      const result = callValue(rt, dunder, args, kwargs);
+      // a callable object's result (a layer's output) is a value of the line that built the object
+      if (fn.builtAt !== undefined) rt.onRecord?.(fn.builtAt, `<${fn.cls.name}>`, result);
+      return result;
+    }
   }
   throw pyError('TypeError', `'${typeName(fn)}' object is not callable`);
 }
 
 function instantiate(rt: Runtime, cls: PyClass, args: Value[], kwargs: Kwargs): Value {
   const instance = new PyInstance(cls);
+  instance.builtAt = rt.line;
   const isError = isException(instance);
   if (isError) instance.attrs.set('args', new PyTuple(args));
   const init = cls.lookup('__init__');

@@ -7,14 +7,17 @@ export interface Host {
   importModule(dottedName: string): Value | undefined;
 }
 
-/** Called after each assignment (name: the target as written), return ('return') and expression statement ('')
- *  with the line (1-based) and the value. */
+/** Called after each assignment (name: the target as written), return ('return'), expression statement (''),
+ *  lambda call ('<lambda>') and call of a callable object ('<ClassName>', at the line that created the object) with
+ *  the line (1-based) and the value. */
 export type RecordHook = (line: number, name: string, value: Value) => void;
 
 export const maxCallDepth = 200;
 
 export class Runtime {
   steps = 0;
+  /** the line of the statement, or of the call inside it, running now */
+  line = 0;
   depth = 0;
   readonly output: string[] = [];
   readonly modules = new Map<string, Value>();

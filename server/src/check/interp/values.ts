@@ -172,6 +172,8 @@ export class PyInstance {
   readonly attrs = new Map<string, Value>();
   /** free for a host base class to keep its own state on instances of subclasses */
   hostState: unknown;
+  /** the line of the call that created the instance */
+  builtAt?: number;
   constructor(readonly cls: PyClass) {}
 }
 

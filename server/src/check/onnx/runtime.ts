@@ -43,7 +43,8 @@ export async function runModel(model: Uint8Array, feeds: Record<string, Tensor>)
 
 async function createSession(model: Uint8Array): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    // severity 3 (errors only): unused constants left by tracing are expected, not worth a warning
+    return await ort.InferenceSession.create(model, { executionProviders: ['wasm'], logSeverityLevel: 3 });
   } catch (error) {
     throw new Error(`onnxruntime could not load the model: ${messageOf(error)}`, { cause: error });
   }

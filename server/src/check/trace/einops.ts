@@ -44,13 +44,13 @@ function expandEllipsis(groups: Group[], count: number): Group[] {
 
 export function einopsTransform(t: Tracer, x: Sym, pattern: string, kind: 'rearrange' | 'reduce' | 'repeat', reduction: string, lengths: Map<string, number>): Sym {
   const [leftText, rightText] = pattern.split('->');
-  if (rightText === undefined) throw new RangeError(`einops pattern '${pattern}' has no '->'`);
+  if (rightText === undefined) throw ops.rankError(`einops pattern '${pattern}' has no '->'`);
   const leftRaw = parseSide(leftText);
   const hasEllipsis = leftRaw.some((g) => g.includes(BARE_ELLIPSIS));
   const ellipsisCount = hasEllipsis ? x.shape.length - (leftRaw.length - 1) : 0;
   const left = expandEllipsis(leftRaw, ellipsisCount);
   const right = expandEllipsis(parseSide(rightText), ellipsisCount);
-  if (left.length !== x.shape.length) throw new RangeError(`einops: pattern '${leftText.trim()}' does not match a tensor of rank ${x.shape.length}`);
+  if (left.length !== x.shape.length) throw ops.rankError(`einops: pattern '${leftText.trim()}' does not match a tensor of rank ${x.shape.length}`);
   const sizes = new Map(lengths);
   left.forEach((group, i) => inferSizes(group, x.shape[i], sizes));
   const leftNames = left.flat();
@@ -58,7 +58,7 @@ export function einopsTransform(t: Tracer, x: Sym, pattern: string, kind: 'rearr
   let y = ops.reshape(t, x, leftNames.map((n) => sizes.get(n)!));
   const dropped = leftNames.filter((n) => !rightNames.includes(n));
   if (dropped.length) {
-    if (kind !== 'reduce') throw new RangeError(`einops.${kind}: '${dropped.join(' ')}' missing on the right`);
+    if (kind !== 'reduce') throw ops.rankError(`einops.${kind}: '${dropped.join(' ')}' missing on the right`);
     const op = REDUCTIONS[reduction];
     if (!op) throw new NotLowered('einops.reduce', `reduction '${reduction}'`);
     y = ops.reduce(t, op, y, dropped.map((n) => leftNames.indexOf(n)), false);
@@ -67,8 +67,8 @@ export function einopsTransform(t: Tracer, x: Sym, pattern: string, kind: 'rearr
   y = ops.transpose(t, y, rightNames.filter((n) => kept.includes(n)).map((n) => kept.indexOf(n)));
   const added = rightNames.filter((n) => !kept.includes(n));
   if (added.length) {
-    if (kind !== 'repeat') throw new RangeError(`einops.${kind}: '${added.join(' ')}' not on the left`);
-    for (const n of added) if (!sizes.has(n)) throw new RangeError(`einops.repeat: give the size of '${n}'`);
+    if (kind !== 'repeat') throw ops.rankError(`einops.${kind}: '${added.join(' ')}' not on the left`);
+    for (const n of added) if (!sizes.has(n)) throw ops.rankError(`einops.repeat: give the size of '${n}'`);
     y = ops.unsqueeze(t, y, added.map((n) => rightNames.indexOf(n)));
     y = ops.expand(t, y, rightNames.map((n) => sizes.get(n)!));
   }
@@ -78,11 +78,11 @@ export function einopsTransform(t: Tracer, x: Sym, pattern: string, kind: 'rearr
 /** Sizes of a group's names from the axis it spans; at most one may be unknown. */
 function inferSizes(group: Group, dim: number, sizes: Map<string, number>): void {
   const unknown = group.filter((n) => !sizes.has(n));
-  if (unknown.length > 1) throw new RangeError(`einops: cannot infer the sizes of '${unknown.join(' ')}'`);
+  if (unknown.length > 1) throw ops.rankError(`einops: cannot infer the sizes of '${unknown.join(' ')}'`);
   const known = ops.size(group.filter((n) => sizes.has(n)).map((n) => sizes.get(n)!));
   if (unknown.length) sizes.set(unknown[0], dim / known);
   const total = ops.size(group.map((n) => sizes.get(n)!));
-  if (total !== dim || !Number.isInteger(total)) throw new RangeError(`einops: axis of size ${dim} does not split as (${group.join(' ')})`);
+  if (total !== dim || !Number.isInteger(total)) throw ops.rankError(`einops: axis of size ${dim} does not split as (${group.join(' ')})`);
 }
 
 /** The `einops` module over a host's tensors; a list of tensors is stacked first, as einops does. */

@@ -1,7 +1,7 @@
 // Traces one program (a source or a target file) under a framework host: runs the module, builds the entry (a
 // function, or a model from a constructor call), calls it on symbolic inputs, and collects outputs and per-line
 // records. Running the graph is separate (evaluate), so that a caller can trace both sides before running either.
-import { Interpreter, numberOf, PyDict, PyList, PyTuple, type Value } from '../interp';
+import { HostObject, Interpreter, numberOf, PyDict, PyList, PyTuple, type InterpreterApi, type Value } from '../interp';
 import { runModel } from '../onnx/runtime';
 import type { Tensor } from '../onnx/tensor';
 import type { StateEntry, TraceHost } from './host';
@@ -50,19 +50,24 @@ export function traceProgram(host: TraceHost, code: string, options: TraceOption
     host,
     moduleName: 'rosetta_check',
     onRecord: (line, target, value) => {
-      const sym = recording ? host.symOf(value) : undefined;
-      if (sym) records.push({ line, target, sym });
+      if (!recording) return;
+      // `a, b = ...` and `return x, y`: each tensor of a tuple is a value of that line
+      const parts = value instanceof PyTuple || value instanceof PyList ? value.items.map((v, i) => [`${target}[${i}]`, v] as const) : [[target, value] as const];
+      for (const [name, part] of parts) {
+        const sym = host.symOf(part);
+        if (sym) records.push({ line, target: name, sym });
+      }
     },
   });
   interpreter.run(code);
   const args = options.inputs.map(({ name, value }) => host.inputTensor(host.tracer.input(`input.${name}`, value)));
   const callable = options.entry.includes('(') ? buildModel(interpreter, host, options) : interpreter.get(options.entry);
   if (callable === undefined) throw new Error(`'${options.entry}' is not defined in the file`);
-  const state = options.entry.includes('(') && host.stateDict ? host.stateDict(callable, apiOf(interpreter)) : [];
+  const state = options.entry.includes('(') && host.stateDict ? host.stateDict(callable, interpreter.api) : [];
   recording = true;
   const result = interpreter.call(callable, args);
   recording = false;
-  const outputs = flattenOutputs(host, result, 'out');
+  const outputs = flattenOutputs(host, result, 'out', interpreter.api);
   return { outputs, records, state };
 }
 
@@ -77,7 +82,7 @@ function buildModel(interpreter: Interpreter, host: TraceHost, options: TraceOpt
     if (loader === undefined) throw new Error(`the file defines no '${options.loader}' to load the source's weights`);
     interpreter.call(loader, [model, state]);
   }
-  host.prepare(model, options.mode, apiOf(interpreter));
+  host.prepare(model, options.mode, interpreter.api);
   return model;
 }
 
@@ -88,16 +93,14 @@ export function withKeyword(call: string, keyword: string): string {
   return `${call.slice(0, close)}${inner ? ', ' : ''}${keyword})`;
 }
 
-function apiOf(interpreter: Interpreter) {
-  return { call: interpreter.call.bind(interpreter), getattr: interpreter.getattr.bind(interpreter), repr: interpreter.repr.bind(interpreter) };
-}
-
 /** Tensors inside tuples, lists and dicts, named like `out[0]['logits']`. */
-function flattenOutputs(host: TraceHost, value: Value, path: string): Array<{ path: string; sym: Sym }> {
+function flattenOutputs(host: TraceHost, value: Value, path: string, api: InterpreterApi): Array<{ path: string; sym: Sym }> {
   const sym = host.symOf(value);
   if (sym) return [{ path, sym }];
-  if (value instanceof PyTuple || value instanceof PyList) return value.items.flatMap((v, i) => flattenOutputs(host, v, `${path}[${i}]`));
-  if (value instanceof PyDict) return value.keys().flatMap((k) => flattenOutputs(host, value.get(k)!, `${path}[${JSON.stringify(k)}]`));
+  if (value instanceof PyTuple || value instanceof PyList) return value.items.flatMap((v, i) => flattenOutputs(host, v, `${path}[${i}]`, api));
+  // named tuples of the host (torch.max(x, 1) → values, indices) iterate like tuples
+  if (value instanceof HostObject && value.hooks.iterate) return [...value.hooks.iterate(api)].flatMap((v, i) => flattenOutputs(host, v, `${path}[${i}]`, api));
+  if (value instanceof PyDict) return value.keys().flatMap((k) => flattenOutputs(host, value.get(k)!, `${path}[${JSON.stringify(k)}]`, api));
   if (value === null) return [];
   if (typeof value === 'boolean') return [{ path, sym: ops.fromValues(host.tracer, [Number(value)], [], 'bool') }];
   const scalar = numberOf(value);

@@ -5,7 +5,7 @@ import { getIndex, parseIndex, setIndex, type UpdateMode } from '../../trace/ind
 import * as ops from '../../trace/ops';
 import { DataDependent, type Sym } from '../../trace/tracer';
 import { isSequence } from '../../trace/args';
-import { JaxArray, type JaxContext } from './context';
+import { JaxArray, notLowered, type JaxContext } from './context';
 
 export type Fn = (args: Value[], kwargs: Kwargs) => Value;
 
@@ -16,8 +16,8 @@ const LOGICAL: Record<string, [string, string]> = { '&': ['And', 'BitwiseAnd'], 
 /** Python's binary operator on two array-likes, JAX semantics (true division gives floats; // and % floor). */
 export function binaryOperator(ctx: JaxContext, op: string, left: Value, right: Value): Sym | undefined {
   const t = ctx.t;
-  const supported = op in ARITHMETIC || op in COMPARISON || op in LOGICAL || ['/', '//', '%', '@', '!='].includes(op);
-  if (!supported) return undefined;
+  const supported = op in ARITHMETIC || op in COMPARISON || op in LOGICAL || ['/', '//', '%', '@', '!=', '<<', '>>'].includes(op);
+  if (!supported || !ctx.isArrayLike(left) || !ctx.isArrayLike(right)) return undefined;
   const [a, b] = ctx.promote(left, right);
   if (op in ARITHMETIC) return ops.binary(t, ARITHMETIC[op], a, b);
   if (op in COMPARISON) return ops.binary(t, COMPARISON[op], a, b);
@@ -25,22 +25,30 @@ export function binaryOperator(ctx: JaxContext, op: string, left: Value, right: 
   if (op in LOGICAL) return ops.binary(t, LOGICAL[op][a.dtype === 'bool' ? 0 : 1], a, b);
   if (op === '/') return ops.binary(t, 'Div', ctx.toFloat(a), ctx.toFloat(b));
   if (op === '@') return ops.matmul(t, a, b);
+  if (op === '<<' || op === '>>') return shift(ctx, op, a, b);
   return op === '%' ? remainder(ctx, a, b) : floorDivide(ctx, a, b);
 }
 
+/** Integer shifts as arithmetic (ONNX's BitShift takes unsigned types only): a * 2**b and floor(a / 2**b). */
+function shift(ctx: JaxContext, op: '<<' | '>>', a: Sym, b: Sym): Sym {
+  if (ops.isFloat(a) || a.dtype === 'bool') throw pyError('TypeError', `unsupported operand dtype for ${op}: ${a.dtype}`);
+  const power = ops.binary(ctx.t, 'Pow', ops.scalar(ctx.t, 2, a.dtype), b);
+  return op === '<<' ? ops.binary(ctx.t, 'Mul', a, power) : floorDivide(ctx, a, power);
+}
+
 /** Python-style modulo (the sign of the divisor): Mod for integers, a - floor(a / b) * b for floats. */
-export function remainder(ctx: JaxContext, a: Sym, b: Sym): Sym {
+function remainder(ctx: JaxContext, a: Sym, b: Sym): Sym {
   if (!ops.isFloat(a)) return ops.binary(ctx.t, 'Mod', a, b, { fmod: 0 });
   return ops.binary(ctx.t, 'Sub', a, ops.binary(ctx.t, 'Mul', floorDivide(ctx, a, b), b));
 }
 
 /** Floor division: exact for integers through the floored remainder. */
-export function floorDivide(ctx: JaxContext, a: Sym, b: Sym): Sym {
+function floorDivide(ctx: JaxContext, a: Sym, b: Sym): Sym {
   if (ops.isFloat(a)) return ops.unary(ctx.t, 'Floor', ops.binary(ctx.t, 'Div', a, b));
   return ops.binary(ctx.t, 'Div', ops.binary(ctx.t, 'Sub', a, remainder(ctx, a, b)), b);
 }
 
-export interface ArrayApi {
+interface ArrayApi {
   /** jnp functions usable as methods: x.sum(1) is jnp.sum(x, 1) */
   functions: Record<string, Fn>;
 }
@@ -102,7 +110,8 @@ function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string)
       throw new DataDependent(`x.${name}()`);
   }
   const fn = METHODS.has(name) ? api.functions[METHOD_FUNCTION[name] ?? name] : undefined;
-  return fn && new HostObject(`Array.${name}`, { call: (args, kwargs) => fn([self, ...args], kwargs) });
+  if (fn) return new HostObject(`Array.${name}`, { call: (args, kwargs) => fn([self, ...args], kwargs) });
+  return name.startsWith('_') ? undefined : notLowered(`Array.${name}`);
 }
 
 /** The jnp functions that arrays also have as methods. */

@@ -2,7 +2,7 @@
 // conversion of Python values to symbolic arrays under JAX's promotion rules with x64 disabled (int64 → int32,
 // float64 → float32; Python scalars are weakly typed and take the array's dtype where it is at least as wide).
 import {
-  BuiltinFunction, HostObject, PyFloat, PyList, PyTuple, numberOf, pyError, typeName, type Value,
+  BuiltinFunction, HostObject, PyList, PyTuple, numberOf, pyError, typeName, type Value,
 } from '../../interp';
 import type { DType } from '../../onnx/tensor';
 import type { WeightSource } from '../../trace/host';
@@ -17,7 +17,7 @@ export class JaxArray extends HostObject {
 }
 
 /** What `jnp.float32`, `x.dtype` and `np.int64` are: a dtype that also casts when called. */
-export class DTypeObject extends HostObject {
+class DTypeObject extends HostObject {
   constructor(readonly dtype: DType, hooks: HostObject['hooks']) {
     super('dtype', hooks);
   }
@@ -29,10 +29,6 @@ const DTYPE_NAMES: Record<string, DType> = {
   bool: 'bool', bool_: 'bool',
 };
 
-/** JAX's dtype for a name (`float64` is float32 with x64 disabled); undefined when the check has none. */
-export function dtypeNamed(name: string): DType | undefined {
-  return DTYPE_NAMES[name];
-}
 
 const KIND_RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 1, float32: 2, float64: 2 };
 const KIND_DEFAULT: DType[] = ['bool', 'int32', 'float32'];
@@ -72,9 +68,14 @@ export class JaxContext {
     if (value === null) return undefined;
     if (value instanceof DTypeObject) return value.dtype;
     const name = typeof value === 'string' ? value : value instanceof BuiltinFunction ? value.name : undefined;
-    const dtype = name === undefined ? undefined : dtypeNamed(name);
+    const dtype = name === undefined ? undefined : DTYPE_NAMES[name];
     if (!dtype) throw new NotLowered('dtype', `${typeName(value)} ${typeof value === 'string' ? value : ''}`.trim());
     return dtype;
+  }
+
+  /** Arrays, Python numbers and sequences: what JAX operators accept (anything else is NotImplemented). */
+  isArrayLike(value: Value): boolean {
+    return this.symOf(value) !== undefined || numberOf(value) !== undefined || value instanceof PyList || value instanceof PyTuple;
   }
 
   /** An array for any array-like (an array, a Python number, nested lists), cast to `dtype` when given. */
@@ -130,6 +131,12 @@ export class JaxContext {
   }
 }
 
-export function pyFloat(value: Value): value is PyFloat {
-  return value instanceof PyFloat;
+/** A framework function (or submodule) the check has no lowering for: calling it, or a member, says so. */
+export function notLowered(name: string): HostObject {
+  return new HostObject(name, {
+    call: () => {
+      throw new NotLowered(name);
+    },
+    getattr: (attr) => (attr.startsWith('_') ? undefined : notLowered(`${name}.${attr}`)),
+  });
 }

@@ -7,12 +7,12 @@ import { createEinops } from '../../trace/einops';
 import * as ops from '../../trace/ops';
 import type { Sym, Tracer } from '../../trace/tracer';
 import { installArrays } from './array';
-import { JaxContext } from './context';
+import { JaxContext, notLowered } from './context';
 import { createLayers } from './layers';
 import { createLax } from './lax';
-import { createNn } from './nn';
+import { createNn, createScipySpecial } from './nn';
 import { arrayType, createNumpy } from './numpy';
-import { cloneValue, createCore, createRngs, makeClass, notLowered, type NnxCore } from './nnx';
+import { cloneValue, createCore, createRngs, makeClass, type NnxCore } from './nnx';
 import { createInitializers, createRandom } from './random';
 import { createTree } from './tree';
 
@@ -30,15 +30,20 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
     ['jax.lax', createLax(ctx)],
     ['jax.random', createRandom(ctx)],
     ['jax.tree', createTree()],
+    ['jax.scipy.special', createScipySpecial(ctx)],
     ['numpy', createNumpy(ctx, 'numpy').module],
     ['flax.nnx', createNnx(ctx, nn)],
     ['einops', createEinops(tracer, { symOf: (v) => ctx.symOf(v), wrap: (s) => ctx.wrap(s) })],
   ]);
   modules.set('jax', jaxModule(ctx, modules));
   modules.set('flax', new PyModule('flax', new Map([['nnx', modules.get('flax.nnx')!]])));
+  const wrapped = new Map<PyModule, HostObject>();
   return {
     tracer,
-    importModule: (name) => modules.get(name),
+    importModule: (name) => {
+      const module = modules.get(name);
+      return module instanceof PyModule ? frameworkModule(module, wrapped) : module;
+    },
     symOf: (value) => ctx.symOf(value),
     inputTensor: (sym) => ctx.wrap(ops.cast(tracer, sym, X64_DISABLED[sym.dtype] ?? sym.dtype)),
     prepare: (model: Value, mode: 'eval' | 'train', api: InterpreterApi) => void api.call(api.getattr(model, mode), []),
@@ -50,6 +55,23 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
   };
 }
 
+/** A framework module as model code sees it: a public name the check does not lower raises NotLowered when called
+ *  (the API exists in the framework; the check lacks it) rather than AttributeError. Submodules are wrapped alike. */
+function frameworkModule(module: PyModule, wrapped: Map<PyModule, HostObject>): HostObject {
+  const known = wrapped.get(module);
+  if (known) return known;
+  const self = new HostObject(module.name, {
+    getattr: (name) => {
+      const value = module.attrs.get(name);
+      if (value instanceof PyModule) return frameworkModule(value, wrapped);
+      return value ?? (name.startsWith('_') ? undefined : notLowered(`${module.name}.${name}`));
+    },
+    repr: () => `<module '${module.name}'>`,
+  });
+  wrapped.set(module, self);
+  return self;
+}
+
 function jaxModule(ctx: JaxContext, modules: Map<string, Value>): PyModule {
   const identity = new HostObject('jax.jit', { call: ([fn]) => fn });
   return new PyModule('jax', new Map<string, Value>([
@@ -58,6 +80,7 @@ function jaxModule(ctx: JaxContext, modules: Map<string, Value>): PyModule {
     ['lax', modules.get('jax.lax')!],
     ['random', modules.get('jax.random')!],
     ['tree', modules.get('jax.tree')!],
+    ['scipy', new PyModule('jax.scipy', new Map([['special', modules.get('jax.scipy.special')!]]))],
     ['Array', arrayType(ctx)],
     ['jit', identity],
     ['vmap', notLowered('jax.vmap')],
@@ -68,7 +91,8 @@ function createNnx(ctx: JaxContext, nn: PyModule): PyModule {
   const core: NnxCore = createCore(ctx);
   const attrs = new Map<string, Value>(nn.attrs);
   attrs.delete('initializers');
-  for (const [name, cls] of Object.entries({ ...core, ...createLayers(ctx, core) })) if (typeof cls !== 'function') attrs.set(name, cls);
+  const classes = [core.Module, core.Variable, core.Param, core.BatchStat, core.List, core.Dict, core.Sequential];
+  for (const cls of [...classes, ...Object.values(createLayers(ctx, core))]) attrs.set(cls.name, cls);
   for (const name of ['RngState', 'Cache', 'Intermediate']) attrs.set(name, makeClass(name, [core.Variable], {}));
   attrs.set('Rngs', createRngs());
   attrs.set('clone', new HostObject('nnx.clone', { call: ([module]) => cloneValue(module) }));

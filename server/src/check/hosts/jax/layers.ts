@@ -52,7 +52,6 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
     return [mean, ops.binary(t, 'Max', v, ops.scalar(t, 0, x.dtype))];
   };
   const featureShapeOf = (x: Sym, axes: number[]) => x.shape.map((d, i) => (axes.map((a) => ops.normAxis(a, x.shape.length)).includes(i) ? d : 1));
-  const useBias = (b: BoundArgs) => isNone(b.use_bias) || toBool(b.use_bias);
 
   const specs: Record<string, LayerSpec> = {
     Linear: {
@@ -81,7 +80,7 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
       call: { signature: 'Conv.__call__(inputs)', run: (self, config, b) => conv(ctx, ctx.toSym(b.inputs), arr(self, 'kernel')!, arr(self, 'bias'), config) },
     },
     LayerNorm: {
-      signature: `nnx.LayerNorm(num_features, *, epsilon=1e-05, ${NORM_COMMON}, reduction_axes=-1, feature_axes=-1, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
+      signature: `nnx.LayerNorm(num_features, *, epsilon=1e-06, ${NORM_COMMON}, reduction_axes=-1, feature_axes=-1, axis_name=None, axis_index_groups=None, use_fast_variance=True, ${METADATA})`,
       init: (self, b, m) => normParams(self, b, m, true),
       call: { signature: 'LayerNorm.__call__(x, mask=None)', run: (self, c, b) => {
         if (!isNone(b.mask)) throw new NotLowered('nnx.LayerNorm', 'mask=');
@@ -173,7 +172,7 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
     self.attrs.set('scale', null);
     if (hasBias) self.attrs.set('bias', null);
     if (toBool(b.use_scale)) m.param(self, 'scale', [n], { kind: 'ones' });
-    if (hasBias && useBias(b)) m.param(self, 'bias', [n], { kind: 'zeros' });
+    if (hasBias && toBool(b.use_bias)) m.param(self, 'bias', [n], { kind: 'zeros' });
   }
 
   function batchNorm(self: PyInstance, c: BoundArgs, b: BoundArgs): Sym {

@@ -30,7 +30,7 @@ export function createNn(ctx: JaxContext, initializers: PyModule): PyModule {
   const functions = defineAll(ctx, {
     relu: ['jax.nn.relu(x)', (b) => ops.unary(t, 'Relu', ctx.toSym(b.x))],
     relu6: ['jax.nn.relu6(x)', (b) => relu6(x(b))],
-    gelu: ['jax.nn.gelu(x, approximate=False)', (b) => ops.gelu(t, x(b), toBool(b.approximate) ? 'tanh' : 'none')],
+    gelu: ['jax.nn.gelu(x, approximate=True)', (b) => ops.gelu(t, x(b), toBool(b.approximate) ? 'tanh' : 'none')],
     sigmoid: ['jax.nn.sigmoid(x)', (b) => sigmoid(x(b))],
     silu: ['jax.nn.silu(x)', (b) => mul(x(b), sigmoid(x(b)))],
     swish: ['jax.nn.swish(x)', (b) => mul(x(b), sigmoid(x(b)))],
@@ -53,6 +53,20 @@ export function createNn(ctx: JaxContext, initializers: PyModule): PyModule {
   const attrs = new Map<string, Value>(Object.entries(functions).map(([k, fn]) => [k, new HostObject(`jax.nn.${k}`, { call: fn })]));
   attrs.set('initializers', initializers);
   return new PyModule('jax.nn', attrs);
+}
+
+/** jax.scipy.special's elementwise functions that have ONNX forms. */
+export function createScipySpecial(ctx: JaxContext): PyModule {
+  const t = ctx.t;
+  const x = (b: BoundArgs) => ctx.toFloat(ctx.toSym(b.x));
+  const one = (v: Sym) => ops.scalar(t, 1, v.dtype);
+  const functions = defineAll(ctx, {
+    erf: ['jax.scipy.special.erf(x)', (b) => ops.unary(t, 'Erf', x(b))],
+    erfc: ['jax.scipy.special.erfc(x)', (b) => ops.binary(t, 'Sub', one(x(b)), ops.unary(t, 'Erf', x(b)))],
+    expit: ['jax.scipy.special.expit(x)', (b) => ops.unary(t, 'Sigmoid', x(b))],
+    logit: ['jax.scipy.special.logit(x)', (b) => ops.unary(t, 'Log', ops.binary(t, 'Div', x(b), ops.binary(t, 'Sub', one(x(b)), x(b))))],
+  });
+  return new PyModule('jax.scipy.special', new Map(Object.entries(functions).map(([k, fn]) => [k, new HostObject(`jax.scipy.special.${k}`, { call: fn })])));
 }
 
 function oneHot(ctx: JaxContext, x: Sym, n: number, b: BoundArgs): Sym {

@@ -7,10 +7,10 @@ import {
 } from '../../interp';
 import { normalizeIndex, sliceIndices } from '../../interp/objects';
 import { getIndex, setIndex } from '../../trace/indexing';
-import { NotLowered } from '../../trace/tracer';
+import * as ops from '../../trace/ops';
 import { indexOf } from './array';
 import { items } from '../../trace/args';
-import type { JaxContext } from './context';
+import { notLowered, type JaxContext } from './context';
 
 type Method = (self: PyInstance, args: Value[], kwargs: Kwargs, api: InterpreterApi) => Value;
 
@@ -45,7 +45,7 @@ export function createCore(ctx: JaxContext): NnxCore {
     __init__: method('__init__', (self, [value = null]) => (setValue(self, value), null)),
     __getitem__: method('__getitem__', (self, [key]) => (key instanceof PyEllipsis ? variableValue(self) : ctx.wrap(getIndex(ctx.t, arrayOf(self), indexOf(ctx, key))))),
     __setitem__: method('__setitem__', (self, [key, value]) => {
-      if (key instanceof PyEllipsis) return setValue(self, value), null;
+      if (key instanceof PyEllipsis) return replaceAll(self, value), null;
       const x = arrayOf(self);
       return setValue(self, ctx.wrap(setIndex(ctx.t, x, indexOf(ctx, key), ctx.toSym(value, x.dtype), 'set'))), null;
     }),
@@ -56,6 +56,14 @@ export function createCore(ctx: JaxContext): NnxCore {
     __repr__: method('__repr__', (self, _, __, api) => `${self.cls.name}(value=${api.repr(variableValue(self))})`),
   });
   const arrayOf = (v: PyInstance) => ctx.toSym(variableValue(v));
+  // v[...] = x writes into the array it holds: x is cast to its dtype and must broadcast to its shape
+  const replaceAll = (v: PyInstance, value: Value) => {
+    const old = ctx.symOf(variableValue(v));
+    if (!old) return setValue(v, value);
+    const written = ops.expand(ctx.t, ctx.toSym(value, old.dtype), old.shape);
+    if (written.shape.join() !== old.shape.join()) throw pyError('ValueError', `cannot broadcast shape [${ctx.toSym(value).shape}] to [${old.shape}]`);
+    return setValue(v, ctx.wrap(written));
+  };
   const variable = (cls: PyClass, value: Value) => {
     const v = new PyInstance(cls);
     setValue(v, value);
@@ -83,7 +91,7 @@ function newList(List: PyClass, values: readonly Value[]): PyInstance {
   return list;
 }
 
-export function listItems(list: PyInstance): Value[] {
+function listItems(list: PyInstance): Value[] {
   return (list.attrs.get('_items') as PyList).items;
 }
 
@@ -190,12 +198,10 @@ export function cloneValue(value: Value, memo = new Map<object, Value>()): Value
 /** nnx.Rngs: streams by any name (rngs.params(), rngs.dropout(), rngs()) return opaque keys. */
 export function createRngs(): HostObject {
   const key = new HostObject('PRNGKey', { repr: () => 'PRNGKey' });
-  const stream = new HostObject('RngStream', { call: () => key });
+  const stream: HostObject = new HostObject('RngStream', {
+    call: () => key,
+    getattr: (name) => (name === 'fork' ? new HostObject('fork', { call: () => stream }) : name.startsWith('_') ? undefined : notLowered(`RngStream.${name}`)),
+  });
   const rngs = new HostObject('Rngs', { call: () => key, getattr: (name) => (name.startsWith('_') ? undefined : stream), getitem: () => stream });
   return new HostObject('nnx.Rngs', { call: () => rngs, instancecheck: (value) => value === rngs });
 }
-
-export function notLowered(api: string): HostObject {
-  return new HostObject(api, { call: () => { throw new NotLowered(api); } });
-}
-

@@ -4,7 +4,7 @@ import { HostObject, PyModule, float, type Value } from '../../interp';
 import { bindArgs, isNone, isSequence, items, toBool, toInt, toInts, toNumber, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym } from '../../trace/tracer';
-import { binaryOperator, floorDivide, remainder, type Fn } from './array';
+import { binaryOperator, type Fn } from './array';
 import type { JaxContext } from './context';
 import { reductions } from './reductions';
 import { creation, shapes } from './shapes';
@@ -32,11 +32,12 @@ export function shapeOf(value: Value): number[] {
 
 const UNARY_FLOAT: Record<string, string> = { exp: 'Exp', log: 'Log', sqrt: 'Sqrt', tanh: 'Tanh', sin: 'Sin', cos: 'Cos', tan: 'Tan', erf: 'Erf', reciprocal: 'Reciprocal', arcsin: 'Asin', arccos: 'Acos', arctan: 'Atan', sinh: 'Sinh', cosh: 'Cosh' };
 const UNARY_SAME: Record<string, string> = { abs: 'Abs', absolute: 'Abs', sign: 'Sign', negative: 'Neg' };
-const ROUNDING: Record<string, string> = { floor: 'Floor', ceil: 'Ceil', trunc: 'Ceil' };
+const ROUNDING: Record<string, string> = { floor: 'Floor', ceil: 'Ceil' };
 const BINARY_OPERATORS: Record<string, string> = {
   add: '+', subtract: '-', multiply: '*', divide: '/', true_divide: '/', power: '**', floor_divide: '//', remainder: '%', mod: '%',
-  equal: '==', not_equal: '!=', less: '<', less_equal: '<=', greater: '>', greater_equal: '>=', logical_and: '&', logical_or: '|', logical_xor: '^',
+  equal: '==', not_equal: '!=', less: '<', less_equal: '<=', greater: '>', greater_equal: '>=',
 };
+const LOGICAL: Record<string, string> = { logical_and: 'And', logical_or: 'Or', logical_xor: 'Xor' };
 
 export function createNumpy(ctx: JaxContext, name: string): { module: PyModule; functions: Record<string, Fn> } {
   const t = ctx.t;
@@ -46,6 +47,7 @@ export function createNumpy(ctx: JaxContext, name: string): { module: PyModule; 
   for (const [fn, op] of Object.entries(UNARY_SAME)) elementwise[fn] = [`jnp.${fn}(x)`, (b) => ops.unary(t, op, arr(b.x))];
   for (const [fn, op] of Object.entries(ROUNDING)) elementwise[fn] = [`jnp.${fn}(x)`, (b) => (ops.isFloat(arr(b.x)) ? ops.unary(t, op, arr(b.x)) : arr(b.x))];
   for (const [fn, op] of Object.entries(BINARY_OPERATORS)) elementwise[fn] = [`jnp.${fn}(x1, x2)`, (b) => binaryOperator(ctx, op, b.x1, b.x2)!];
+  for (const [fn, op] of Object.entries(LOGICAL)) elementwise[fn] = [`jnp.${fn}(x1, x2)`, (b) => ops.binary(t, op, ctx.toSym(b.x1, 'bool'), ctx.toSym(b.x2, 'bool'))];
   const table: Record<string, [string, (b: BoundArgs) => Value | Sym]> = {
     ...elementwise,
     trunc: ['jnp.trunc(x)', (b) => truncate(ctx, arr(b.x))],
@@ -58,8 +60,6 @@ export function createNumpy(ctx: JaxContext, name: string): { module: PyModule; 
     logical_not: ['jnp.logical_not(x)', (b) => ops.not(t, ctx.toSym(b.x, 'bool'))],
     isnan: ['jnp.isnan(x)', (b) => t.node('IsNaN', [ctx.toFloat(arr(b.x))], {}, { dtype: 'bool', shape: arr(b.x).shape })],
     round: ['jnp.round(a, decimals=0, out=None)', (b) => roundTo(ctx, arr(b.a), toInt(b.decimals))],
-    floor_divide: ['jnp.floor_divide(x1, x2)', (b) => floorDivide(ctx, ...ctx.promote(b.x1, b.x2))],
-    remainder: ['jnp.remainder(x1, x2)', (b) => remainder(ctx, ...ctx.promote(b.x1, b.x2))],
     where: ['jnp.where(condition, x=None, y=None, size=None, fill_value=None)', (b) => {
       if (isNone(b.x) || isNone(b.y)) throw new NotLowered('jnp.where', 'the one-argument form (data-dependent size)');
       return ops.where(t, ctx.toSym(b.condition, 'bool'), ...ctx.promote(b.x, b.y));

@@ -35,7 +35,8 @@ export function reductions(ctx: JaxContext): Table {
   for (const [name, op] of [['all', 'ReduceMin'], ['any', 'ReduceMax']] as const) {
     table[name] = [`jnp.${name}(a, axis=None, out=None, keepdims=False, where=None)`, (b) => {
       refuse(name, b, ['out', 'where']);
-      return ops.cast(t, ops.reduce(t, op, ctx.toSym(b.a, 'int32'), axesOf(b.axis), toBool(b.keepdims)), 'bool');
+      const truth = ops.cast(t, ctx.toSym(b.a, 'bool'), 'int32');
+      return ops.cast(t, ops.reduce(t, op, truth, axesOf(b.axis), toBool(b.keepdims)), 'bool');
     }];
   }
   for (const name of ['var', 'std']) {
@@ -63,7 +64,8 @@ export function reductions(ctx: JaxContext): Table {
   }];
   table.cumprod = ['jnp.cumprod(a, axis=None, dtype=None, out=None)', (b) => {
     const x = ctx.toSym(b.a, isNone(b.dtype) ? undefined : ctx.dtypeOf(b.dtype));
-    return isNone(b.axis) ? cumprod(ctx, ops.reshape(t, x, [-1]), 0) : cumprod(ctx, x, toInt(b.axis));
+    const input = x.dtype === 'bool' ? ops.cast(t, x, 'int32') : x;
+    return isNone(b.axis) ? cumprod(ctx, ops.reshape(t, input, [-1]), 0) : cumprod(ctx, input, toInt(b.axis));
   }];
   return table;
 }

@@ -93,6 +93,7 @@ function unstack(ctx: JaxContext, x: Sym, axis: number): Value[] {
 /** jnp.split: a number of equal sections, or the indices to split at. */
 function split(ctx: JaxContext, x: Sym, sections: Value, axis: number): Sym[] {
   const n = x.shape[ops.normAxis(axis, x.shape.length)];
+  if (ctx.symOf(sections)) throw new NotLowered('jnp.split', 'split points in an array (numpy results are not constants here)');
   if (!isSequence(sections)) {
     const count = toInt(sections);
     if (n % count) throw new RangeError(`array split does not result in an equal division (${n} into ${count})`);
@@ -123,7 +124,7 @@ function repeat(ctx: JaxContext, x: Sym, repeats: Value, axis: Value): Sym {
 }
 
 /** numpy's pad_width forms: n, (n,), (before, after), or one pair per axis. */
-export function padWidths(value: Value, rank: number): Array<[number, number]> {
+function padWidths(value: Value, rank: number): Array<[number, number]> {
   if (!isSequence(value)) return Array(rank).fill([toInt(value), toInt(value)]);
   const rows = items(value);
   if (rows.length && !isSequence(rows[0])) {

@@ -2,7 +2,7 @@
 import { PyDict, PyList, PyModule, PyTuple, HostObject, pyError, type InterpreterApi, type Value } from '../../interp';
 import { items, isSequence } from '../../trace/args';
 
-export function treeMap(api: InterpreterApi, fn: Value, tree: Value, rest: Value[]): Value {
+function treeMap(api: InterpreterApi, fn: Value, tree: Value, rest: Value[]): Value {
   if (tree === null) return null;
   if (tree instanceof PyTuple || tree instanceof PyList) {
     const mapped = tree.items.map((leaf, i) => treeMap(api, fn, leaf, rest.map((r) => items(r)[i])));

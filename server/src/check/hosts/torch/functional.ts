@@ -45,6 +45,15 @@ const ACTIVATIONS: Record<string, [string, (t: Tracer, x: Sym, a: BoundArgs) => 
   hardtanh: ['(input, min_val=-1.0, max_val=1.0, inplace=False)', (t, x, a) => ops.clip(t, x, one(t, x, toNumber(a.min_val)), one(t, x, toNumber(a.max_val)))],
   logsigmoid: ['(input)', (t, x) => ops.unary(t, 'Neg', softplus(t, ops.unary(t, 'Neg', x), 1, 20))],
   softsign: ['(input)', (t, x) => ops.binary(t, 'Div', x, add(t, ops.unary(t, 'Abs', x), one(t, x, 1)))],
+  tanhshrink: ['(input)', (t, x) => ops.binary(t, 'Sub', x, ops.unary(t, 'Tanh', x))],
+  softshrink: ['(input, lambd=0.5)', (t, x, a) => withFloats(t, 'Shrink', x, { lambd: toNumber(a.lambd), bias: toNumber(a.lambd) })],
+  hardshrink: ['(input, lambd=0.5)', (t, x, a) => withFloats(t, 'Shrink', x, { lambd: toNumber(a.lambd) })],
+  glu: ['(input, dim=-1)', (t, x, a) => {
+    const dim = toInt(a.dim);
+    const half = x.shape[ops.normAxis(dim, x.shape.length)] / 2;
+    const [first, second] = ops.split(t, x, [half, half], dim);
+    return mul(t, first, ops.unary(t, 'Sigmoid', second));
+  }],
 };
 
 function geluMode(value: Value): 'none' | 'tanh' {
@@ -64,7 +73,7 @@ export function activation(name: string): ((t: Tracer, x: Sym, a: BoundArgs) => 
   return ACTIVATIONS[name]?.[1];
 }
 
-define([F('dropout'), F('dropout1d'), F('dropout2d'), F('alpha_dropout')], '(input, p=0.5, training=True, inplace=False)', (a, c) => dropout(c, a.input, toBool(a.training), toNumber(a.p)));
+define([F('dropout'), F('dropout1d'), F('dropout2d'), F('dropout3d'), F('alpha_dropout'), F('feature_alpha_dropout')], '(input, p=0.5, training=True, inplace=False)', (a, c) => dropout(c, a.input, toBool(a.training), toNumber(a.p)));
 
 /** dropout is the identity when not training (or p=0); training draws randomness, which cannot be compared */
 export function dropout(c: TorchContext, input: Value, training: boolean, p: number): Value {
@@ -202,7 +211,7 @@ export function transposedConvolution(t: Tracer, x: Sym, w: Sym, bias: Sym | nul
   const options = { strides: spatial(a.stride, n), pads: [...p, ...p], dilations: spatial(a.dilation, n), groups: toInt(a.groups), outputPadding: spatial(a.output_padding, n) };
   return batched(t, x, n, (b) => ops.convTranspose(t, b, w, bias, options));
 }
-for (const name of ['conv_transpose1d', 'conv_transpose2d']) {
+for (const name of ['conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']) {
   define([F(name)], '(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)', (a, c) => c.wrap(transposedConvolution(c.t, tensorArg(a.input), tensorArg(a.weight), optional(a.bias), a)));
 }
 
@@ -230,6 +239,10 @@ for (const n of [1, 2, 3]) {
   define([F(`max_pool${n}d`)], '(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)', (a, c) => c.wrap(maxPool(c.t, tensorArg(a.input), n, a)));
   define([F(`avg_pool${n}d`)], '(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)', (a, c) => c.wrap(avgPool(c.t, tensorArg(a.input), n, a)));
   define([F(`adaptive_avg_pool${n}d`)], '(input, output_size)', (a, c) => c.wrap(adaptiveAvgPool(c.t, tensorArg(a.input), n, a.output_size)));
+  define([F(`adaptive_max_pool${n}d`)], '(input, output_size, return_indices=False)', (a, c) => {
+    if (toBool(a.return_indices)) throw new NotLowered('adaptive_max_pool', 'return_indices=True');
+    return c.wrap(adaptiveMaxPool(c.t, tensorArg(a.input), n, a.output_size));
+  });
 }
 
 /** adaptive average pooling: a plain average pool when each output size divides its input size; otherwise each
@@ -241,12 +254,19 @@ export function adaptiveAvgPool(t: Tracer, x: Sym, n: number, outputSize: Value)
     const kernel = inputs.map((d, i) => d / outputs[i]);
     return batched(t, x, n, (b) => ops.avgPool(t, b, { kernel, strides: kernel, pads: Array(2 * n).fill(0), ceil: false, countIncludePad: true }));
   }
-  return outputs.reduce((y, o, i) => adaptiveMeanAxis(t, y, x.shape.length - n + i, o), x);
+  return outputs.reduce((y, o, i) => adaptiveAxis(t, 'ReduceMean', y, x.shape.length - n + i, o), x);
 }
 
-function adaptiveMeanAxis(t: Tracer, x: Sym, axis: number, o: number): Sym {
+/** adaptive max pooling: the same cells as the average, reduced by max (also separable) */
+export function adaptiveMaxPool(t: Tracer, x: Sym, n: number, outputSize: Value): Sym {
+  const inputs = x.shape.slice(-n);
+  const outputs = toIntsOrNone(outputSize, n).map((o, i) => o ?? inputs[i]);
+  return outputs.reduce((y, o, i) => adaptiveAxis(t, 'ReduceMax', y, x.shape.length - n + i, o), x);
+}
+
+function adaptiveAxis(t: Tracer, op: string, x: Sym, axis: number, o: number): Sym {
   const l = x.shape[axis];
-  const cells = Array.from({ length: o }, (_, i) => ops.reduce(t, 'ReduceMean', ops.sliceAxis(t, x, axis, Math.floor((i * l) / o), Math.ceil(((i + 1) * l) / o)), [axis], true));
+  const cells = Array.from({ length: o }, (_, i) => ops.reduce(t, op, ops.sliceAxis(t, x, axis, Math.floor((i * l) / o), Math.ceil(((i + 1) * l) / o)), [axis], true));
   return ops.concat(t, cells, axis);
 }
 

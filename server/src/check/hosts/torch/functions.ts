@@ -5,7 +5,7 @@ import { isNone, items, isSequence, shapeArgs, toBool, toInt, toInts, toNumber, 
 import * as ops from '../../trace/ops';
 import { DataDependent, NotLowered, type Sym, type Tracer } from '../../trace/tracer';
 import { define, defineExactly } from './registry';
-import { binaryOperator, dtypeFrom, elementwise, floorDivide, operand, remainder, resultType, symOf, TorchTensor, type TorchContext } from './tensor';
+import { binaryOperator, dtypeFrom, elementwise, floatResult, floorDivide, operand, remainder, resultType, symOf, TorchTensor, type TorchContext } from './tensor';
 
 const T = ['torch', 'Tensor'];
 const both = (name: string) => T.map((p) => `${p}.${name}`);
@@ -153,8 +153,25 @@ define(both('masked_fill'), '(input, mask, value)', (a, c) => {
 define(both('bmm').concat(both('mm')), '(input, mat2)', (a, c) => c.wrap(ops.matmul(c.t, tensorArg(a.input), tensorArg(a.mat2))));
 define(['torch.einsum'], '(equation, *operands)', (a, c) => {
   const operands = a.operands instanceof PyTuple && a.operands.items.length === 1 && isSequence(a.operands.items[0]) ? items(a.operands.items[0]) : items(a.operands);
-  return c.wrap(ops.einsum(c.t, toStr(a.equation), operands.map(tensorArg)));
+  const syms = operands.map(tensorArg);
+  return c.wrap(ops.einsum(c.t, withoutEllipsis(toStr(a.equation), syms), syms));
 });
+
+/** einsum's `...` spelled out with unused letters (broadcast batch axes, aligned from the right as torch does) */
+function withoutEllipsis(equation: string, operands: Sym[]): string {
+  const eq = equation.replace(/\s+/g, '');
+  if (!eq.includes('...')) return eq;
+  const [lhs, rhs] = eq.split('->');
+  const terms = lhs.split(',');
+  const spare = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((l) => !eq.includes(l));
+  const counts = terms.map((term, i) => (term.includes('...') ? operands[i].shape.length - (term.length - 3) : 0));
+  const widest = Math.max(...counts);
+  const letters = (n: number) => spare.slice(widest - n, widest).join('');
+  const expanded = terms.map((term, i) => term.replace('...', letters(counts[i])));
+  // implicit output: the batch axes first, then the other letters seen once, sorted
+  const output = rhs !== undefined ? rhs.replace('...', letters(widest)) : letters(widest) + [...new Set(lhs.replace(/[.,]/g, ''))].filter((l) => lhs.split(l).length === 2).sort().join('');
+  return `${expanded.join(',')}->${output}`;
+}
 
 // ---- reductions
 
@@ -271,6 +288,7 @@ export function implicitSoftmaxDim(rank: number): number {
 
 define([...both('softmax'), 'torch.nn.functional.softmax'], '(input, dim, dtype=None)', softmaxOf('Softmax'));
 define([...both('log_softmax'), 'torch.nn.functional.log_softmax'], '(input, dim, dtype=None)', softmaxOf('LogSoftmax'));
+define(['torch.nn.functional.softmin'], '(input, dim=None, dtype=None)', (a, c) => softmaxOf('Softmax')({ ...a, input: c.wrap(ops.unary(c.t, 'Neg', tensorArg(a.input))) }, c));
 
 define(both('all'), '(input, dim=None, keepdim=False)', (a, c) => c.wrap(boolReduce(c.t, 'ReduceMin', tensorArg(a.input), dimsArg(a.dim), toBool(a.keepdim))));
 define(both('any'), '(input, dim=None, keepdim=False)', (a, c) => c.wrap(boolReduce(c.t, 'ReduceMax', tensorArg(a.input), dimsArg(a.dim), toBool(a.keepdim))));
@@ -373,7 +391,12 @@ defineExactly(['Tensor.to'], '(input, *args, dtype=None, device=None, non_blocki
   const dtype = target instanceof TorchTensor ? target.sym.dtype : target === undefined ? x.dtype : dtypeFrom(target)!;
   return c.wrap(ops.cast(c.t, x, dtype));
 });
-define(['Tensor.type'], '(input, dtype=None)', (a, c) => c.wrap(ops.cast(c.t, tensorArg(a.input), dtypeArg(a.dtype) ?? tensorArg(a.input).dtype)));
+const TYPE_NAMES: Record<DType, string> = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' };
+/** x.type() names the tensor type; x.type(dtype) converts */
+define(['Tensor.type'], '(input, dtype=None)', (a, c) => {
+  const x = tensorArg(a.input);
+  return isNone(a.dtype) ? TYPE_NAMES[x.dtype] : c.wrap(ops.cast(c.t, x, dtypeArg(a.dtype)!));
+});
 
 // ---- creation
 
@@ -540,6 +563,74 @@ define(['Tensor.new_empty'], '(input, *size, dtype=None)', (a, c) => c.placehold
 define(both('masked_select'), '(input, mask)', () => {
   throw new DataDependent('masked_select (the result size)');
 });
+
+define(both('signbit'), '(input)', (a, c) => {
+  const x = tensorArg(a.input);
+  // a float's sign bit is set for -0.0 too: 1/x tells it apart
+  if (!x.dtype.startsWith('float')) return c.wrap(ops.binary(c.t, 'Less', x, ops.scalar(c.t, 0, x.dtype)));
+  return c.wrap(ops.binary(c.t, 'Or', ops.binary(c.t, 'Less', x, ops.scalar(c.t, 0, x.dtype)), ops.binary(c.t, 'Less', ops.unary(c.t, 'Reciprocal', x), ops.scalar(c.t, 0, x.dtype))));
+});
+define([...both('xlogy'), 'torch.special.xlogy'], '(input, other)', (a, c) => elementwise(c, [a.input, a.other], ([x, y]) => {
+  const [fx, fy] = [toFloat(c.t, x), toFloat(c.t, y)];
+  // 0 where x == 0 (even for y == 0), NaN where y is NaN
+  const product = ops.binary(c.t, 'Mul', fx, ops.unary(c.t, 'Log', fy));
+  const zero = ops.binary(c.t, 'And', ops.binary(c.t, 'Equal', fx, ops.scalar(c.t, 0, fx.dtype)), ops.not(c.t, c.t.node('IsNaN', [fy], {}, { dtype: 'bool', shape: fy.shape })));
+  return ops.where(c.t, zero, ops.scalar(c.t, 0, fx.dtype), product);
+}, floatResult));
+define(['torch.special.expit'], '(input)', (a, c) => c.wrap(ops.unary(c.t, 'Sigmoid', toFloat(c.t, tensorArg(a.input)))));
+define(['torch.special.ndtr'], '(input)', (a, c) => {
+  const x = toFloat(c.t, tensorArg(a.input));
+  const erf = ops.unary(c.t, 'Erf', ops.binary(c.t, 'Mul', x, ops.scalar(c.t, Math.SQRT1_2, x.dtype)));
+  return c.wrap(ops.binary(c.t, 'Mul', ops.binary(c.t, 'Add', erf, ops.scalar(c.t, 1, x.dtype)), ops.scalar(c.t, 0.5, x.dtype)));
+});
+define(['torch.special.entr'], '(input)', (a, c) => {
+  const x = toFloat(c.t, tensorArg(a.input));
+  const zero = ops.scalar(c.t, 0, x.dtype);
+  const value = ops.unary(c.t, 'Neg', ops.binary(c.t, 'Mul', x, ops.unary(c.t, 'Log', x)));
+  // -x·ln x, 0 at 0, -inf below 0
+  return c.wrap(ops.where(c.t, ops.binary(c.t, 'Less', x, zero), ops.scalar(c.t, -Infinity, x.dtype), ops.where(c.t, ops.binary(c.t, 'Equal', x, zero), zero, value)));
+});
+define([...both('sinc'), 'torch.special.sinc'], '(input)', (a, c) => {
+  const x = toFloat(c.t, tensorArg(a.input));
+  const px = ops.binary(c.t, 'Mul', x, ops.scalar(c.t, Math.PI, x.dtype));
+  const zero = ops.binary(c.t, 'Equal', x, ops.scalar(c.t, 0, x.dtype));
+  const safe = ops.where(c.t, zero, ops.scalar(c.t, 1, x.dtype), px);
+  return c.wrap(ops.where(c.t, zero, ops.scalar(c.t, 1, x.dtype), ops.binary(c.t, 'Div', ops.unary(c.t, 'Sin', safe), safe)));
+});
+define(both('argsort'), '(input, dim=-1, descending=False, *, stable=False)', (a, c) => {
+  const x = tensorArg(a.input);
+  const dim = toInt(a.dim);
+  return c.wrap(ops.topk(c.t, x, x.shape[ops.normAxis(dim, x.shape.length)], dim, toBool(a.descending), true)[1]);
+});
+for (const [name, axis] of [['vstack', 0], ['hstack', 1]] as const) {
+  define([`torch.${name}`], '(tensors)', (a, c) => {
+    const xs = items(a.tensors).map(tensorArg);
+    const dtype = resultType(xs.map((sym) => ({ sym })));
+    // vstack lifts 1-d tensors to rows; hstack joins 1-d tensors end to end
+    const lifted = xs.map((x) => ops.cast(c.t, name === 'vstack' && x.shape.length < 2 ? ops.reshape(c.t, x, [1, ops.size(x.shape)]) : x, dtype));
+    return c.wrap(ops.concat(c.t, lifted, lifted[0].shape.length === 1 ? 0 : axis));
+  });
+}
+for (const name of ['var_mean', 'std_mean']) {
+  define([`torch.${name}`], '(input, dim=None, unbiased=True, keepdim=False, *, correction=None)', (a, c) => {
+    const spread = variance(a, c);
+    const x = toFloat(c.t, tensorArg(a.input));
+    const dims = typeof a.dim === 'boolean' ? undefined : emptyIsAll(a.dim);
+    const mean = ops.reduce(c.t, 'ReduceMean', x, dims, toBool(a.keepdim));
+    return new PyTuple([c.wrap(name === 'std_mean' ? ops.unary(c.t, 'Sqrt', spread) : spread), c.wrap(mean)]);
+  });
+}
+for (const name of ['nansum', 'nanmean']) {
+  define(both(name), '(input, dim=None, keepdim=False, *, dtype=None)', (a, c) => {
+    const x = tensorArg(a.input);
+    const present = x.dtype.startsWith('float') ? ops.not(c.t, c.t.node('IsNaN', [x], {}, { dtype: 'bool', shape: x.shape })) : ops.full(c.t, x.shape, true, 'bool');
+    const zeroed = ops.where(c.t, present, x, ops.scalar(c.t, 0, x.dtype));
+    const dims = emptyIsAll(a.dim);
+    const sum = ops.reduce(c.t, 'ReduceSum', zeroed, dims, toBool(a.keepdim));
+    if (name === 'nansum') return c.wrap(sum);
+    return c.wrap(ops.binary(c.t, 'Div', sum, ops.reduce(c.t, 'ReduceSum', ops.cast(c.t, present, x.dtype), dims, toBool(a.keepdim))));
+  });
+}
 
 // ---- introspection
 

@@ -9,7 +9,9 @@ import './functional';
 import './losses';
 import { createModuleBase, createNnClasses, isModule, stateEntries } from './modules';
 import { callEntry, lookup } from './registry';
-import { assertWritable, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, markView, TorchContext, TorchTensor, type TensorMethod } from './tensor';
+import { asSym, operand, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, markView, TorchContext, TorchTensor, type TensorMethod } from './tensor';
+import { createEinops } from '../../trace/einops';
+import { einopsTorchLayers } from './einops-layers';
 
 export { TorchTensor } from './tensor';
 
@@ -17,7 +19,9 @@ export { TorchTensor } from './tensor';
 const VIEW_METHODS = new Set(['view', 'transpose', 'permute', 't', 'unsqueeze', 'squeeze', 'expand', 'narrow', 'chunk', 'split', 'flatten', 'reshape', 'swapaxes', 'expand_as', 'detach']);
 
 /** in-place initialisers: on a parameter placeholder they are no-ops, since the check draws the weights itself */
-const INITIALISERS = new Set(['normal_', 'uniform_', 'zero_', 'fill_', 'copy_', 'trunc_normal_', 'xavier_uniform_', 'kaiming_normal_']);
+const INITIALISERS = new Set(['normal_', 'uniform_', 'zero_', 'fill_', 'copy_']);
+/** in-place calls that change nothing the check computes (autograd and sharing flags) */
+const NO_EFFECT = new Set(['requires_grad_', 'detach_', 'share_memory_', 'retain_grad']);
 
 function tensorMethod(c: TorchContext, name: string): TensorMethod | undefined {
   const entry = lookup(`Tensor.${name}`);
@@ -32,12 +36,11 @@ function tensorMethod(c: TorchContext, name: string): TensorMethod | undefined {
 
 /** x.add_(y): computes x.add(y) and makes it the object's value, in the object's dtype */
 function inPlace(c: TorchContext, name: string, self: TorchTensor, args: Value[], kwargs: Kwargs, api: InterpreterApi): Value {
-  if (!self.hasValue && INITIALISERS.has(name)) return self;
-  assertWritable(self);
+  if ((!self.hasValue && INITIALISERS.has(name)) || NO_EFFECT.has(name)) return self;
   const base = name.slice(0, -1);
-  const value = base === 'zero' ? c.wrap(ops.full(c.t, self.shape, 0, self.dtype))
-    : base === 'fill' ? c.wrap(ops.expand(c.t, ops.scalar(c.t, Number(args[0]), self.dtype), self.shape))
-    : base === 'copy' ? c.wrap(ops.expand(c.t, (args[0] as TorchTensor).sym, self.shape))
+  const filled = (v: Value) => c.wrap(ops.expand(c.t, asSym(c, operand(v) ?? notLowered(`Tensor.${name}`), self.dtype), self.shape));
+  const value = base === 'zero' ? filled(0)
+    : base === 'fill' || base === 'copy' ? filled(args[0])
     : callEntry(lookup(`Tensor.${base}`) ?? notLowered(`Tensor.${name}`), c, [self, ...args], kwargs, api);
   return updateInPlace(self, value);
 }
@@ -97,9 +100,15 @@ export function createTorchHost(tracer: Tracer, options: { weights: WeightSource
     finfo: new HostObject('torch.finfo', { call: finfo }),
     cuda: new HostObject('torch.cuda', { getattr: (name) => (name === 'is_available' ? new HostObject('is_available', { call: () => false }) : undefined) }),
     device: new HostObject('torch.device', { call: ([name]) => name ?? 'cpu' }),
+    // torch.special repeats many torch functions under other names (expit is sigmoid)
+    special: moduleObject('torch.special', c, (name) => functionObject(c, `torch.special.${name}`) ?? functionObject(c, `torch.${name}`)),
   };
   const torch = moduleObject('torch', c, (name) => torchAttributes[name] ?? (name in DTYPE_NAMES ? dtypeObject(DTYPE_NAMES[name]) : functionObject(c, `torch.${name}`)));
-  const modules: Record<string, Value> = { torch, 'torch.nn': nn, 'torch.nn.functional': functional, 'torch.nn.init': init };
+  const einops = createEinops(tracer, { symOf: (v) => (v instanceof TorchTensor && v.hasValue ? v.sym : undefined), wrap: (s) => c.wrap(s) });
+  const modules: Record<string, Value> = {
+    torch, 'torch.nn': nn, 'torch.nn.functional': functional, 'torch.nn.init': init,
+    einops, 'einops.layers.torch': einopsTorchLayers(c, moduleBase),
+  };
 
   return {
     tracer,

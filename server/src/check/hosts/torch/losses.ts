@@ -58,15 +58,21 @@ function huber(t: Tracer, x: Sym, y: Sym, limit: number, smoothL1: boolean): Sym
   return ops.where(t, ops.binary(t, 'Less', d, scalar(t, d, limit)), quadratic, linear);
 }
 
+const WEIGHTED_MEAN = new Set(['mse_loss', 'l1_loss']);
+
 for (const [name, lower] of Object.entries(POINTWISE)) {
   define([F(name)], '(input, target, reduction=\'mean\', weight=None)', (a, c) => {
     checkLegacy(a, name);
     const [x, y] = [tensorArg(a.input), tensorArg(a.target)];
     const dtype = resultType([{ sym: x }, { sym: y }]);
     const [xs, ys] = [ops.cast(c.t, x, dtype), ops.cast(c.t, y, dtype)];
-    let loss = lower(c.t, xs, ys, a);
-    if (!isNone(a.weight ?? null)) loss = ops.binary(c.t, 'Mul', loss, tensorArg(a.weight));
-    return c.wrap(reduceLoss(c.t, loss, a.reduction));
+    const loss = lower(c.t, xs, ys, a);
+    if (isNone(a.weight ?? null)) return c.wrap(reduceLoss(c.t, loss, a.reduction));
+    const weight = ops.expand(c.t, ops.cast(c.t, tensorArg(a.weight), dtype), loss.shape);
+    const weighted = ops.binary(c.t, 'Mul', loss, weight);
+    // mse and l1 take a weighted mean (divided by the summed weights); the others a plain mean of weighted terms
+    if (WEIGHTED_MEAN.has(name) && toStr(a.reduction) === 'mean') return c.wrap(ops.binary(c.t, 'Div', reduceLoss(c.t, weighted, 'sum'), reduceLoss(c.t, weight, 'sum')));
+    return c.wrap(reduceLoss(c.t, weighted, a.reduction));
   });
 }
 

@@ -209,6 +209,8 @@ export function createModuleBase(): HostObject {
 export interface LayerDef {
   /** parameter text when the catalogue has no signature for the layer */
   params: string;
+  /** binds constructor arguments that a signature text cannot describe (einops' **axes_lengths) */
+  bind?: (args: Value[], kwargs: Kwargs) => BoundArgs;
   init?: (self: PyInstance, a: BoundArgs, c: TorchContext) => void;
   forward: (self: PyInstance, x: Value, c: TorchContext, api: InterpreterApi, rest: Value[], kwargs: Kwargs) => Value;
 }
@@ -384,19 +386,37 @@ const LAYERS: Record<string, LayerDef> = {
   Dropout: dropoutLayer(),
   Dropout1d: dropoutLayer(),
   Dropout2d: dropoutLayer(),
+  Dropout3d: dropoutLayer(),
+  AlphaDropout: dropoutLayer(),
+  FeatureAlphaDropout: dropoutLayer(),
   Identity: { params: '(*args, **kwargs)', forward: (_self, x) => x },
   Flatten: methodLayer('flatten', '(start_dim=1, end_dim=-1)', ['start_dim', 'end_dim']),
   Softmax: methodLayer('softmax', '(dim=None)', ['dim']),
   LogSoftmax: methodLayer('log_softmax', '(dim=None)', ['dim']),
   Unflatten: methodLayer('unflatten', '(dim, unflattened_size)', ['dim', 'unflattened_size']),
-  ZeroPad1d: padLayer(1, 'constant'),
-  ZeroPad2d: padLayer(2, 'constant'),
-  ConstantPad1d: padLayer(1, 'constant'),
-  ConstantPad2d: padLayer(2, 'constant'),
-  ReflectionPad1d: padLayer(1, 'reflect'),
-  ReflectionPad2d: padLayer(2, 'reflect'),
-  ReplicationPad1d: padLayer(1, 'replicate'),
-  ReplicationPad2d: padLayer(2, 'replicate'),
+  ...Object.fromEntries([1, 2, 3].flatMap((n) => [
+    [`ZeroPad${n}d`, padLayer(n, 'constant')],
+    [`ConstantPad${n}d`, padLayer(n, 'constant')],
+    [`ReflectionPad${n}d`, padLayer(n, 'reflect')],
+    [`ReplicationPad${n}d`, padLayer(n, 'replicate')],
+    [`CircularPad${n}d`, padLayer(n, 'circular')],
+    [`AdaptiveAvgPool${n}d`, adaptivePool(n, 'avg')],
+    [`AdaptiveMaxPool${n}d`, adaptivePool(n, 'max')],
+  ])),
+  UpsamplingNearest2d: upsampling('nearest'),
+  UpsamplingBilinear2d: upsampling('bilinear'),
+  Softmin: {
+    params: '(dim=None)',
+    init: (self, a) => keep(self, a, ['dim']),
+    forward: (self, x, c, api) => callTorch(c, api, 'torch.nn.functional.softmin', [x], [['dim', optionOf(self, 'dim')]]),
+  },
+  GLU: activationLayer('glu', '(dim=-1)', ['dim']),
+  Tanhshrink: activationLayer('tanhshrink', '()'),
+  Softshrink: activationLayer('softshrink', '(lambd=0.5)', ['lambd']),
+  Hardshrink: activationLayer('hardshrink', '(lambd=0.5)', ['lambd']),
+  Softsign: activationLayer('softsign', '()'),
+  LogSigmoid: activationLayer('logsigmoid', '()'),
+  CELU: activationLayer('celu', '(alpha=1.0, inplace=False)', ['alpha']),
   Upsample: {
     params: "(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None)",
     init: (self, a) => keep(self, a, ['size', 'scale_factor', 'mode', 'align_corners']),
@@ -434,8 +454,6 @@ const LAYERS: Record<string, LayerDef> = {
   AvgPool1d: poolLayer('avg', 1),
   AvgPool2d: poolLayer('avg', 2),
   AvgPool3d: poolLayer('avg', 3),
-  AdaptiveAvgPool1d: adaptivePool(1),
-  AdaptiveAvgPool2d: adaptivePool(2),
 };
 
 /** layers that call a Tensor method with their constructor arguments, in order */
@@ -488,11 +506,23 @@ function dropoutLayer(): LayerDef {
   };
 }
 
-function adaptivePool(n: number): LayerDef {
+function adaptivePool(n: number, kind: 'avg' | 'max'): LayerDef {
   return {
-    params: '(output_size)',
-    init: (self, a) => keep(self, a, ['output_size']),
-    forward: (self, x, c) => c.wrap(F.adaptiveAvgPool(c.t, tensorArg(x), n, optionOf(self, 'output_size'))),
+    params: kind === 'avg' ? '(output_size)' : '(output_size, return_indices=False)',
+    init: (self, a) => {
+      if (toBool(a.return_indices ?? false)) throw new NotLowered(self.cls.name, 'return_indices=True');
+      keep(self, a, ['output_size']);
+    },
+    forward: (self, x, c) => c.wrap((kind === 'avg' ? F.adaptiveAvgPool : F.adaptiveMaxPool)(c.t, tensorArg(x), n, optionOf(self, 'output_size'))),
+  };
+}
+
+/** UpsamplingNearest2d / UpsamplingBilinear2d: interpolate with the mode fixed (bilinear with align_corners=True) */
+function upsampling(mode: 'nearest' | 'bilinear'): LayerDef {
+  return {
+    params: '(size=None, scale_factor=None)',
+    init: (self, a) => keep(self, a, ['size', 'scale_factor']),
+    forward: (self, x, c, api) => callTorch(c, api, 'torch.nn.functional.interpolate', [x], [['size', optionOf(self, 'size')], ['scale_factor', optionOf(self, 'scale_factor')], ['mode', mode], ['align_corners', mode === 'bilinear' ? true : null]]),
   };
 }
 
@@ -576,13 +606,13 @@ function layerSignature(name: string, params: string): string {
 /** each built-in layer's constructor arguments (TransformerEncoder rebuilds its layer from them, as deepcopy would) */
 export const constructorArguments = new WeakMap<PyInstance, { args: Value[]; kwargs: Kwargs }>();
 
-function layerClass(name: string, def: LayerDef, base: HostObject, c: TorchContext): PyClass {
+export function layerClass(name: string, def: LayerDef, base: HostObject, c: TorchContext): PyClass {
   const signature = layerSignature(name, def.params);
   const attrs = new Map<string, Value>([
     ['__init__', new BuiltinFunction('__init__', ([self, ...args], kwargs) => {
       stateOf(self as PyInstance);
       constructorArguments.set(self as PyInstance, { args, kwargs });
-      def.init?.(self as PyInstance, bindArgs(signature, args, kwargs), c);
+      def.init?.(self as PyInstance, def.bind ? def.bind(args, kwargs) : bindArgs(signature, args, kwargs), c);
       return null;
     }, true)],
     ['forward', new BuiltinFunction('forward', ([self, x, ...rest], kwargs) => def.forward(self as PyInstance, x, c, c.api!, rest, kwargs), true)],

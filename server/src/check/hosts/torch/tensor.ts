@@ -1,6 +1,6 @@
 // torch.Tensor as a host value: one object per Python tensor whose current Sym is mutable, so that in-place updates
 // (x[0] = 1, x.add_(y)) are seen through every name bound to the same object. Type promotion follows torch.
-import { HostObject, PyTuple, numberOf, pyError, type InterpreterApi, type Value } from '../../interp';
+import { BuiltinFunction, HostObject, PyList, PyTuple, numberOf, pyError, type InterpreterApi, type Value } from '../../interp';
 import type { DType } from '../../onnx/tensor';
 import { getIndex, parseIndex, setIndex } from '../../trace/indexing';
 import * as ops from '../../trace/ops';
@@ -108,7 +108,8 @@ export function elementwise(torch: TorchContext, values: Value[], lower: (syms: 
   return torch.wrap(lower((operands as Operand[]).map((o) => asSym(torch, o, dtype)), dtype));
 }
 
-const toFloat = (dtype: DType): DType => (categoryOf(dtype) === 2 ? dtype : 'float32');
+/** the dtype of a floating result (true division, exp of ints): float32 unless already floating */
+export const floatResult = (dtype: DType): DType => (categoryOf(dtype) === 2 ? dtype : 'float32');
 
 // ---- operators
 
@@ -119,7 +120,7 @@ export function binaryOperator(torch: TorchContext, op: string, a: Value, b: Val
   if (op in ONNX_BINARY) return elementwise(torch, [a, b], ([x, y]) => boolArith(t, ONNX_BINARY[op], x, y));
   switch (op) {
     case '!=': return elementwise(torch, [a, b], ([x, y]) => ops.notEqual(t, x, y));
-    case '/': return elementwise(torch, [a, b], ([x, y]) => ops.binary(t, 'Div', x, y), toFloat);
+    case '/': return elementwise(torch, [a, b], ([x, y]) => ops.binary(t, 'Div', x, y), floatResult);
     case '//': return elementwise(torch, [a, b], ([x, y]) => floorDivide(t, x, y));
     case '%': return elementwise(torch, [a, b], ([x, y]) => remainder(t, x, y));
     case '**': return elementwise(torch, [a, b], ([x, y]) => ops.binary(t, 'Pow', x, y));
@@ -183,12 +184,12 @@ function tensorHooks(self: TorchTensor) {
   const torch = self.torch;
   return {
     getattr: (name: string, api: InterpreterApi) => tensorAttribute(self, name, api),
-    getitem: (key: Value) => markView(torch.wrap(getIndex(torch.t, self.sym, parseIndex(key, indexSym)))),
+    getitem: (key: Value) => markView(torch.wrap(getIndex(torch.t, self.sym, parseIndex(key, (v) => indexSym(torch, v))))),
     setitem: (key: Value, value: Value) => {
       assertWritable(self);
       const o = operand(value);
       if (!o) throw pyError('TypeError', 'can only assign a tensor or a number to a tensor item');
-      self.sym = setIndex(torch.t, self.sym, parseIndex(key, indexSym), asSym(torch, o, self.dtype), 'set');
+      self.sym = setIndex(torch.t, self.sym, parseIndex(key, (v) => indexSym(torch, v)), asSym(torch, o, self.dtype), 'set');
     },
     binary: (op: string, other: Value, reflected: boolean) => {
       if (!(other instanceof TorchTensor) && !numberOf(other)) return undefined;
@@ -220,8 +221,14 @@ function iterationError(): never {
   throw pyError('TypeError', 'iteration over a 0-d tensor');
 }
 
-function indexSym(value: Value): Sym | undefined {
-  return value instanceof TorchTensor ? value.sym : undefined;
+/** index keys: tensors, and lists of ints or bools, which index as tensors do */
+function indexSym(torch: TorchContext, value: Value): Sym | undefined {
+  if (value instanceof TorchTensor) return value.sym;
+  if (!(value instanceof PyList) || !value.items.every((v) => typeof v === 'number' || typeof v === 'boolean')) return undefined;
+  // a literal bool mask selects known positions: the indices of its True entries
+  const isMask = value.items.every((v) => typeof v === 'boolean');
+  const indices = isMask ? value.items.flatMap((v, i) => (v ? [i] : [])) : value.items.map(Number);
+  return ops.fromValues(torch.t, indices, [indices.length], 'int64');
 }
 
 export function markView<V extends Value>(value: V): V {
@@ -276,12 +283,12 @@ export function dtypeObject(dtype: DType): HostObject {
   return found;
 }
 
-/** A torch dtype object (or a Python type standing for one: float, int, bool) as a DType. */
+/** A torch dtype object (or a Python type standing for one: torch maps float to float64, int to int64) as a DType. */
 export function dtypeFrom(value: Value): DType | undefined {
   for (const [dtype, object] of dtypeObjects) if (object === value) return dtype;
-  if (value instanceof HostObject && value.name in PYTHON_TYPES) return PYTHON_TYPES[value.name];
+  if (value instanceof BuiltinFunction && Object.hasOwn(PYTHON_TYPES, value.name)) return PYTHON_TYPES[value.name];
   return undefined;
 }
 
-const PYTHON_TYPES: Record<string, DType> = { float: 'float32', int: 'int64', bool: 'bool' };
+const PYTHON_TYPES: Record<string, DType> = { float: 'float64', int: 'int64', bool: 'bool' };
 
