@@ -569,7 +569,7 @@ is_module = isinstance(mlp, nn.Module)
     assert.deepEqual(torch.operations, ['2 - t0', '1.5 * t0']);
   });
 
-  it('records assignments and returns per line', function () {
+  it('records assignments, returns and calls written in the code per line', function () {
     const records: string[] = [];
     const interpreter: Interpreter = new Interpreter({
       host: new FakeTorch(),
@@ -577,8 +577,10 @@ is_module = isinstance(mlp, nn.Module)
     });
     interpreter.run(model);
     assert.deepEqual(records.filter((r) => /^(1[3-8]) /.test(r)), [
+      '13 <LinearLayer> = t3[2,32]',
       '13 h = t3[2,32]',
       '14 h = t4[2,32]',
+      '15 <LinearLayer> = t5[2,8]',
       '15 y = t6[2,8]',
       '16 first = t7[8]',
       '17 return = t7[8]',

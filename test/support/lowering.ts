@@ -83,8 +83,9 @@ export async function checkSnippets(framework: 'torch' | 'jax', createHost: (tra
 }
 
 function compareSnippet(s: Snippet, ours: Traced, real: { outputs: Encoded[] | null; error: string | null }): SnippetResult {
-  if (!real.outputs) return { id: s.id, passed: false, detail: `the real framework failed: ${real.error}` };
+  // a failed trace first: a model's real run then lacks the weights the trace would have drawn
   if (!ours.outputs) return { id: s.id, passed: false, detail: `trace failed: ${ours.error}`, traceError: ours.error };
+  if (!real.outputs) return { id: s.id, passed: false, detail: `the real framework failed: ${real.error}` };
   const actual = ours.outputs;
   if (actual.length !== real.outputs.length) return { id: s.id, passed: false, detail: `${real.outputs.length} outputs in the real run, ${actual.length} traced` };
   for (let i = 0; i < actual.length; i++) {

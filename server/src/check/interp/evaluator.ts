@@ -8,7 +8,7 @@ import { binaryOp, contains, identical, truthy, unaryOp } from './operators';
 import type { Runtime } from './runtime';
 import type { Scope } from './scope';
 import {
-  PyClass, PyDict, PyEllipsis, PyFloat, PyFunction, PyIterator, PyList, PySet, PySlice, PySuper, PyTuple, Unsupported, pyError,
+  HostObject, PyClass, PyDict, PyEllipsis, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PySet, PySlice, PySuper, PyTuple, Unsupported, pyError,
   typeName, type Kwargs, type Parameter, type Value,
 } from './values';
 
@@ -184,9 +184,14 @@ function evaluateCall(rt: Runtime, node: Node, scope: Scope): Value {
   const fn = evaluate(rt, callee, scope);
   // while it runs, a call is where the code is: `nn.GELU()` on its own line inside a multi-line nn.Sequential(...)
   const outer = rt.line;
-  rt.line = node.startPosition.row + 1;
+  const line = node.startPosition.row + 1;
+  rt.line = line;
   try {
-    return callValue(rt, fn, args, kwargs);
+    const result = callValue(rt, fn, args, kwargs);
+    // what a call written in the code returns (F.relu(...) or self.norm(...) nested in an expression) is a value of
+    // its line; calls a library makes internally are not the user's lines
+    if (fn instanceof HostObject || fn instanceof PyInstance) rt.onRecord?.(line, `<${typeName(fn)}>`, result);
+    return result;
   } finally {
     rt.line = outer;
   }

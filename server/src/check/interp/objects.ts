@@ -136,7 +136,8 @@ function dispatchCall(rt: Runtime, fn: Value, args: Value[], kwargs: Kwargs): Va
     const dunder = findAttribute(rt, fn, '__call__');
     if (dunder !== undefined) {
       const result = callValue(rt, dunder, args, kwargs);
-      // a callable object's result (a layer's output) is a value of the line that built the object
+      // a callable object's result (a layer's output) is a value of the line that built the object, where a wrong
+      // constructor argument would be
       if (fn.builtAt !== undefined) rt.onRecord?.(fn.builtAt, `<${fn.cls.name}>`, result);
       return result;
     }

@@ -8,8 +8,9 @@ export interface Host {
 }
 
 /** Called after each assignment (name: the target as written), return ('return'), expression statement (''),
- *  lambda call ('<lambda>') and call of a callable object ('<ClassName>', at the line that created the object) with
- *  the line (1-based) and the value. */
+ *  lambda call ('<lambda>'), call of a host function or a callable object written in the code ('<name>') and any
+ *  call of a callable object ('<ClassName>' again, at the line that created the object) with the line (1-based) and
+ *  the value. */
 export type RecordHook = (line: number, name: string, value: Value) => void;
 
 export const maxCallDepth = 200;
