@@ -4,6 +4,7 @@
 import type { CheckViewModel, CheckWebviewMessage } from '../client/src/check-messages';
 import type { Blocker, OutputReport, Verdict } from '../server/src/check/report';
 import { HISTOGRAM_EDGES } from '../server/src/check/compare';
+import { createElement, elementById } from './dom';
 
 const VERDICTS: Record<Verdict, string> = { equivalent: '✓ equivalent', mismatch: '✗ mismatch', unsupported: '⚠ unsupported' };
 
@@ -101,16 +102,11 @@ export class CheckView {
   }
 
   private element<T extends HTMLElement>(id: string): T {
-    const found = this.page.getElementById(id);
-    if (!found) throw new Error(`the check page has no #${id}`);
-    return found as T;
+    return elementById<T>(this.page, id, 'check');
   }
 
   private create(tag: string, className: string, text?: string): HTMLElement {
-    const element = this.page.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined) element.textContent = text;
-    return element;
+    return createElement(this.page, tag, className, text);
   }
 }
 

@@ -4,6 +4,7 @@
 import type { Diagnostic, DiffViewModel, MappingEntry, WebviewMessage } from '../client/src/messages';
 import { alignLines, calleeOf, targetLineOf, type LineAlignment } from './align';
 import { highlightLines, type Token } from './highlight';
+import { createElement, elementById } from './dom';
 
 type Side = 'source' | 'converted';
 
@@ -157,16 +158,11 @@ export class DiffView {
   }
 
   private element<T extends HTMLElement>(id: string): T {
-    const found = this.page.getElementById(id);
-    if (!found) throw new Error(`the diff page has no #${id}`);
-    return found as T;
+    return elementById<T>(this.page, id, 'diff');
   }
 
   private create(tag: string, className: string, text?: string): HTMLElement {
-    const element = this.page.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined) element.textContent = text;
-    return element;
+    return createElement(this.page, tag, className, text);
   }
 }
 

@@ -1,22 +1,11 @@
 // The check webview's page: a skeleton that webview/check-main.ts fills in, under the same content security policy as
 // the diff page. No `vscode` import: tests load this page in a browser.
-import type { DiffPageResources } from './diff-html';
+import { webviewPageHtml, type DiffPageResources } from './diff-html';
 
 export type CheckPageResources = DiffPageResources;
 
-export function checkPageHtml({ cspSource, nonce, scriptUri, styleUri }: CheckPageResources): string {
-  const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${policy}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri}">
-  <title>Rosetta: numerical check</title>
-</head>
-<body>
-  <header class="toolbar">
+export function checkPageHtml(resources: CheckPageResources): string {
+  return webviewPageHtml(resources, 'Rosetta: numerical check', `  <header class="toolbar">
     <h1 id="title">Checking…</h1>
     <span id="verdict" class="verdict"></span>
     <span class="actions"><button id="rerun" disabled>Re-run with a new seed</button></span>
@@ -43,9 +32,5 @@ export function checkPageHtml({ cspSource, nonce, scriptUri, styleUri }: CheckPa
       <ul id="notes" class="messages"></ul>
     </section>
     <p id="timings" class="facts"></p>
-  </main>
-  <script nonce="${nonce}" src="${scriptUri}"></script>
-</body>
-</html>
-`;
+  </main>`);
 }

@@ -12,7 +12,8 @@ export interface DiffPageResources {
 
 export const RUN_CHECK_TOOLTIP = 'Check the conversion numerically: run both on the same random inputs and weights and compare every output';
 
-export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPageResources): string {
+/** A webview page under the extension's content security policy: the nonce'd script, the page's stylesheet, a body. */
+export function webviewPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPageResources, title: string, body: string): string {
   const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -21,10 +22,18 @@ export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPage
   <meta http-equiv="Content-Security-Policy" content="${policy}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${styleUri}">
-  <title>Rosetta: JAX conversion</title>
+  <title>${title}</title>
 </head>
 <body>
-  <header class="toolbar">
+${body}
+  <script nonce="${nonce}" src="${scriptUri}"></script>
+</body>
+</html>
+`;
+}
+
+export function diffPageHtml(resources: DiffPageResources): string {
+  return webviewPageHtml(resources, 'Rosetta: JAX conversion', `  <header class="toolbar">
     <h1 id="title">Converting…</h1>
     <span id="summary" class="summary"></span>
     <span class="actions">
@@ -42,9 +51,5 @@ export function diffPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPage
       <h2 id="converted-heading">JAX / Flax NNX</h2>
       <div id="converted" class="code" role="list"></div>
     </section>
-  </main>
-  <script nonce="${nonce}" src="${scriptUri}"></script>
-</body>
-</html>
-`;
+  </main>`);
 }

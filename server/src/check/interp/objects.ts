@@ -30,7 +30,7 @@ function findAttribute(rt: Runtime, target: Value, name: string): Value | undefi
   if (target instanceof PyInstance) return instanceAttribute(rt, target, name);
   if (target instanceof PyClass) return classAttribute(rt, target, name);
   if (target instanceof PySuper) return superAttribute(rt, target, name);
-  if (target instanceof PyModule) return target.attrs.get(name) ?? moduleFallback(rt, target, name);
+  if (target instanceof PyModule) return target.attrs.get(name);
   if (target instanceof HostObject) return target.hooks.getattr?.(name, rt.api);
   if ((target instanceof PyFunction || target instanceof BuiltinFunction) && name === '__name__') return target.name;
   if (target instanceof Decorated && name === 'setter') {
@@ -305,11 +305,4 @@ export function length(rt: Runtime, value: Value): number {
 
 export function isPyErrorOf(error: unknown, typeName: string): boolean {
   return error instanceof PyError && error.exception.cls.isSubclassOf(exceptionClasses.get(typeName)!);
-}
-
-/** A module-level __getattr__ (PEP 562) answers for names the module lacks: hosts use it to name the framework
- *  API that has no lowering instead of a bare AttributeError. */
-function moduleFallback(rt: Runtime, module: PyModule, name: string): Value | undefined {
-  const hook = module.attrs.get('__getattr__');
-  return hook === undefined || name.startsWith('__') ? undefined : callValue(rt, hook, [name]);
 }

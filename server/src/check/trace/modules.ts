@@ -1,11 +1,15 @@
 // Framework modules as the interpreter sees them: a name the host does not provide is an API without a lowering
-// (reported as such, with its full name), not an AttributeError that would read like a bug in the user's code.
-import { BuiltinFunction, PyModule, type Value } from '../interp';
+// (reported as such, with its full name, where it is used), not an AttributeError that would read like a bug in the
+// user's code.
+import { HostObject } from '../interp';
 import { NotLowered } from './tracer';
 
-export function frameworkModule(name: string, attrs: Map<string, Value>): PyModule {
-  attrs.set('__getattr__', new BuiltinFunction('__getattr__', ([attr]) => {
-    throw new NotLowered(`${name}.${String(attr)}`);
-  }));
-  return new PyModule(name, attrs);
+/** A framework API the host lacks: calling it (or anything under it, torch.linalg.svd) stops the check, naming it. */
+export function missingApi(path: string): HostObject {
+  return new HostObject(path, {
+    call: () => {
+      throw new NotLowered(path);
+    },
+    getattr: (attr) => (attr.startsWith('__') ? undefined : missingApi(`${path}.${attr}`)),
+  });
 }

@@ -1,7 +1,7 @@
 // Traces one program (a source or a target file) under a framework host: runs the module, builds the entry (a
 // function, or a model from a constructor call), calls it on symbolic inputs, and collects outputs and per-line
 // records. Running the graph is separate (evaluate), so that a caller can trace both sides before running either.
-import { HostObject, Interpreter, numberOf, PyDict, PyList, PyTuple, type InterpreterApi, type Value } from '../interp';
+import { HostObject, Interpreter, numberOf, pyError, PyDict, PyList, PyTuple, type InterpreterApi, type Value } from '../interp';
 import { runModel } from '../onnx/runtime';
 import type { Tensor } from '../onnx/tensor';
 import type { StateEntry, TraceHost } from './host';
@@ -62,7 +62,7 @@ export function traceProgram(host: TraceHost, code: string, options: TraceOption
   interpreter.run(code);
   const args = options.inputs.map(({ name, value }) => host.inputTensor(host.tracer.input(`input.${name}`, value)));
   const callable = options.entry.includes('(') ? buildModel(interpreter, host, options) : interpreter.get(options.entry);
-  if (callable === undefined) throw new Error(`'${options.entry}' is not defined in the file`);
+  if (callable === undefined) throw pyError('NameError', `the entry '${options.entry}' is not defined in the file`);
   const state = options.entry.includes('(') && host.stateDict ? host.stateDict(callable, interpreter.api) : [];
   recording = true;
   const result = interpreter.call(callable, args);
@@ -79,7 +79,7 @@ function buildModel(interpreter: Interpreter, host: TraceHost, options: TraceOpt
     const state = host.stateDictValue?.(options.weightsFrom);
     if (!state) throw new Error('this host cannot receive a state_dict');
     const loader = interpreter.get(options.loader);
-    if (loader === undefined) throw new Error(`the file defines no '${options.loader}' to load the source's weights`);
+    if (loader === undefined) throw pyError('NameError', `the file defines no '${options.loader}(model, state_dict)' to load the source's weights`);
     interpreter.call(loader, [model, state]);
   }
   host.prepare(model, options.mode, interpreter.api);

@@ -5,7 +5,8 @@ import { getIndex, parseIndex, setIndex, type UpdateMode } from '../../trace/ind
 import * as ops from '../../trace/ops';
 import { DataDependent, type Sym } from '../../trace/tracer';
 import { isSequence } from '../../trace/args';
-import { JaxArray, notLowered, type JaxContext } from './context';
+import { JaxArray, type JaxContext } from './context';
+import { missingApi } from '../../trace/modules';
 
 export type Fn = (args: Value[], kwargs: Kwargs) => Value;
 
@@ -111,7 +112,7 @@ function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string)
   }
   const fn = METHODS.has(name) ? api.functions[METHOD_FUNCTION[name] ?? name] : undefined;
   if (fn) return new HostObject(`Array.${name}`, { call: (args, kwargs) => fn([self, ...args], kwargs) });
-  return name.startsWith('_') ? undefined : notLowered(`Array.${name}`);
+  return name.startsWith('_') ? undefined : missingApi(`Array.${name}`);
 }
 
 /** The jnp functions that arrays also have as methods. */

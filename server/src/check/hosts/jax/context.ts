@@ -131,12 +131,3 @@ export class JaxContext {
   }
 }
 
-/** A framework function (or submodule) the check has no lowering for: calling it, or a member, says so. */
-export function notLowered(name: string): HostObject {
-  return new HostObject(name, {
-    call: () => {
-      throw new NotLowered(name);
-    },
-    getattr: (attr) => (attr.startsWith('_') ? undefined : notLowered(`${name}.${attr}`)),
-  });
-}

@@ -7,7 +7,7 @@ import { createEinops } from '../../trace/einops';
 import * as ops from '../../trace/ops';
 import type { Sym, Tracer } from '../../trace/tracer';
 import { installArrays } from './array';
-import { JaxContext, notLowered } from './context';
+import { JaxContext } from './context';
 import { createLayers } from './layers';
 import { createLax } from './lax';
 import { createNn, createScipySpecial } from './nn';
@@ -15,6 +15,7 @@ import { arrayType, createNumpy } from './numpy';
 import { cloneValue, createCore, createRngs, makeClass, type NnxCore } from './nnx';
 import { createInitializers, createRandom } from './random';
 import { createTree } from './tree';
+import { missingApi } from '../../trace/modules';
 
 const X64_DISABLED: Partial<Record<Sym['dtype'], Sym['dtype']>> = { int64: 'int32', float64: 'float32' };
 
@@ -64,7 +65,7 @@ function frameworkModule(module: PyModule, wrapped: Map<PyModule, HostObject>): 
     getattr: (name) => {
       const value = module.attrs.get(name);
       if (value instanceof PyModule) return frameworkModule(value, wrapped);
-      return value ?? (name.startsWith('_') ? undefined : notLowered(`${module.name}.${name}`));
+      return value ?? (name.startsWith('_') ? undefined : missingApi(`${module.name}.${name}`));
     },
     repr: () => `<module '${module.name}'>`,
   });
@@ -83,7 +84,7 @@ function jaxModule(ctx: JaxContext, modules: Map<string, Value>): PyModule {
     ['scipy', new PyModule('jax.scipy', new Map([['special', modules.get('jax.scipy.special')!]]))],
     ['Array', arrayType(ctx)],
     ['jit', identity],
-    ['vmap', notLowered('jax.vmap')],
+    ['vmap', missingApi('jax.vmap')],
   ]));
 }
 
@@ -96,9 +97,9 @@ function createNnx(ctx: JaxContext, nn: PyModule): PyModule {
   for (const name of ['RngState', 'Cache', 'Intermediate']) attrs.set(name, makeClass(name, [core.Variable], {}));
   attrs.set('Rngs', createRngs());
   attrs.set('clone', new HostObject('nnx.clone', { call: ([module]) => cloneValue(module) }));
-  attrs.set('state', notLowered('nnx.state'));
-  attrs.set('split', notLowered('nnx.split'));
-  attrs.set('merge', notLowered('nnx.merge'));
+  attrs.set('state', missingApi('nnx.state'));
+  attrs.set('split', missingApi('nnx.split'));
+  attrs.set('merge', missingApi('nnx.merge'));
   attrs.set('jit', new HostObject('nnx.jit', { call: ([fn]) => fn }));
   return new PyModule('flax.nnx', attrs);
 }

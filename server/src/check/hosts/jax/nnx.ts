@@ -10,7 +10,8 @@ import { getIndex, setIndex } from '../../trace/indexing';
 import * as ops from '../../trace/ops';
 import { indexOf } from './array';
 import { items } from '../../trace/args';
-import { notLowered, type JaxContext } from './context';
+import { type JaxContext } from './context';
+import { missingApi } from '../../trace/modules';
 
 type Method = (self: PyInstance, args: Value[], kwargs: Kwargs, api: InterpreterApi) => Value;
 
@@ -200,7 +201,7 @@ export function createRngs(): HostObject {
   const key = new HostObject('PRNGKey', { repr: () => 'PRNGKey' });
   const stream: HostObject = new HostObject('RngStream', {
     call: () => key,
-    getattr: (name) => (name === 'fork' ? new HostObject('fork', { call: () => stream }) : name.startsWith('_') ? undefined : notLowered(`RngStream.${name}`)),
+    getattr: (name) => (name === 'fork' ? new HostObject('fork', { call: () => stream }) : name.startsWith('_') ? undefined : missingApi(`RngStream.${name}`)),
   });
   const rngs = new HostObject('Rngs', { call: () => key, getattr: (name) => (name.startsWith('_') ? undefined : stream), getitem: () => stream });
   return new HostObject('nnx.Rngs', { call: () => rngs, instancecheck: (value) => value === rngs });

@@ -12,6 +12,7 @@ import { callEntry, lookup } from './registry';
 import { asSym, operand, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, markView, TorchContext, TorchTensor, type TensorMethod } from './tensor';
 import { createEinops } from '../../trace/einops';
 import { einopsTorchLayers } from './einops-layers';
+import { missingApi } from '../../trace/modules';
 
 export { TorchTensor } from './tensor';
 
@@ -55,8 +56,7 @@ function moduleObject(name: string, c: TorchContext, resolve: (attr: string) => 
     getattr: (attr, api) => {
       c.api ??= api;
       const found = resolve(attr);
-      if (found === undefined && !attr.startsWith('__')) throw new NotLowered(`${name}.${attr}`);
-      return found;
+      return found === undefined && !attr.startsWith('__') ? missingApi(`${name}.${attr}`) : found;
     },
   });
 }
