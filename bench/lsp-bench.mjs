@@ -1,7 +1,8 @@
 // Benchmark: the language server over stdio on a 2,000-line PyTorch file (built from the fixtures).
 // Prints a markdown table: hover latency (p50/p95) on an unchanged document, hover right after an edit (re-parse and
-// re-conversion included), time from an edit to its diagnostics (the server's 200 ms debounce included), server start
-// and peak memory (RSS). Goals from the issue: hover p95 < 10 ms, diagnostics after an edit < 30 ms.
+// re-conversion included), time from an edit to its first diagnostics (apart for edits to the imports, which change how
+// every statement resolves), server start and peak memory (RSS). Goals from the issue: hover p95 < 10 ms, diagnostics
+// after an edit < 30 ms.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -64,25 +65,29 @@ const edit = (line) => {
     contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '#' }],
   });
 };
+const importLines = lines.findIndex((line) => !/^(import |from )/.test(line));
 const afterEditHoverMs = [];
-const diagnosticsMs = [];
+const diagnosticsMs = { definition: [], imports: [] };
 for (let i = 0; i < 20; i++) {
   const p = sample[(i * 7) % sample.length];
   const t = now();
-  const published = new Promise((r) => diagnosticsWaiters.push(r));
-  edit(p.line + 1 < lines.length ? p.line + 1 : p.line);
+  // the time the diagnostics arrive, not the time the hover sent after the edit is answered
+  const published = new Promise((r) => diagnosticsWaiters.push(() => r(now())));
+  const line = p.line + 1 < lines.length ? p.line + 1 : p.line;
+  edit(line);
   afterEditHoverMs.push(await hover(p));
-  await published;
-  diagnosticsMs.push(now() - t);
+  diagnosticsMs[line < importLines ? 'imports' : 'definition'].push((await published) - t);
 }
 const rss = readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1];
 await connection.sendRequest('shutdown');
 connection.sendNotification('exit');
 
 const fmt = (v) => v.toFixed(1);
+const editRow = (label, ms) => `| ${label} (${ms.length} edits) | ${fmt(percentile(ms, 0.5))} | ${fmt(percentile(ms, 0.95))} | < 30 ${percentile(ms, 0.95) < 30 ? 'met' : 'NOT met'} |`;
 console.log(`| measure (${lines.length - 1}-line file, ${sample.length} hovers, 20 edits) | p50 (ms) | p95 (ms) | goal |`);
 console.log('|---|---|---|---|');
 console.log(`| hover, unchanged document | ${fmt(percentile(hoverMs, 0.5))} | ${fmt(percentile(hoverMs, 0.95))} | p95 < 10 ${percentile(hoverMs, 0.95) < 10 ? 'met' : 'NOT met'} |`);
 console.log(`| hover right after an edit (re-parse + re-convert) | ${fmt(percentile(afterEditHoverMs, 0.5))} | ${fmt(percentile(afterEditHoverMs, 0.95))} | |`);
-console.log(`| edit → diagnostics published (200 ms debounce included) | ${fmt(percentile(diagnosticsMs, 0.5))} | ${fmt(percentile(diagnosticsMs, 0.95))} | < 30 ${percentile(diagnosticsMs, 0.95) < 30 ? 'met' : 'NOT met'} |`);
+console.log(editRow('edit inside a definition → diagnostics published', diagnosticsMs.definition));
+if (diagnosticsMs.imports.length) console.log(editRow('edit to the imports → diagnostics published', diagnosticsMs.imports));
 console.log(`\nserver start + initialize: ${fmt(startMs)} ms; server peak RSS: ${(Number(rss) / 1024).toFixed(0)} MiB`);

@@ -5,18 +5,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError,
-  type CodeAction, type CodeLens, type CreateFile, type InitializeResult, type MarkupContent, type Position, type TextDocumentEdit, type TextEdit,
+  type CodeAction, type CodeLens, type CreateFile, type InitializeResult, type MarkupContent, type Position, type PublishDiagnosticsParams,
+  type TextDocumentContentChangeEvent, type TextDocumentEdit, type TextEdit,
 } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CheckCommand, CheckRequestMethod, ConvertRequestMethod, ConvertToJaxCommand, ConvertToJaxKind,
   type CheckCommandArgument, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult,
 } from '../server/src/protocol';
 import { initParser } from '../server/src/parser';
-import { analyze } from '../server/src/lsp/analysis';
+import { analyze, AnalysisCache } from '../server/src/lsp/analysis';
 import { runUnderProgress, type CheckProgress } from '../server/src/lsp/check';
 import { jaxFileUri } from '../server/src/lsp/code-actions';
 import { ConformanceResults } from '../server/src/lsp/conformance';
 import { convertRange, definitionName, statementsFor } from '../server/src/lsp/conversion';
+import { diagnosticsFor } from '../server/src/lsp/diagnostics';
+import { editTrackingDocuments } from '../server/src/lsp/documents';
+import { RosettaServer } from '../server/src/lsp/server';
 import { hoverAt } from '../server/src/lsp/hover';
 import { locateSyntaxError } from '../server/src/lsp/syntax-error';
 import { repoRoot } from './support/python';
@@ -209,6 +214,35 @@ describe('language server over stdio', function () {
     await assert.rejects(client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'jax' }), /syntax error at line/);
   });
 
+  it('after each of several edits publishes the diagnostics a fresh whole-file conversion gives', async function () {
+    await initParser();
+    const editedUri = `file://${dir}/edited.py`;
+    let document = TextDocument.create(editedUri, 'python', 1, SOURCE);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: editedUri, languageId: 'python', version: 1, text: SOURCE } });
+    const at = (substring: string, offset = 0) => position(document.getText(), substring, offset);
+    const edits: Array<() => TextDocumentContentChangeEvent[]> = [
+      () => [{ range: { start: at('gelu'), end: at('gelu', 4) }, text: 'not_another_op' }],
+      // two changes in one notification, the second in the text the first leaves
+      () => [{ range: { start: at('    return F.not_a'), end: at('    return F.not_a') }, text: '    z = torch.tanh(y)\n' }, { range: { start: at('class Gate'), end: at('class Gate') }, text: 'def more(x):\n    return torch.fft.nope(x)\n\n\n' }],
+      // the imports: every statement resolves its names again
+      () => [{ range: { start: at('import torch.nn'), end: at('from torch') }, text: '' }],
+      () => [{ range: { start: at('z = torch.tanh(y)', 'z = torch.tanh(y'.length), end: at('z = torch.tanh(y)', 'z = torch.tanh(y)'.length) }, text: '' }],
+      () => [{ range: { start: at('z = torch.tanh(y', 'z = torch.tanh(y'.length), end: at('z = torch.tanh(y', 'z = torch.tanh(y'.length) }, text: ')' }],
+      () => [{ range: { start: at('def unknown'), end: at('class Gate') }, text: '' }],
+      // more new statements than are converted at once: they are converted a few at a time, then published
+      () => [{ text: SOURCE + Array.from({ length: 12 }, (_, i) => `\n\ndef f${i}(x):\n    return torch.exp(x) + F.nope${i}(x)\n`).join('') }],
+      () => [{ text: SOURCE }],
+    ];
+    for (const edit of edits) {
+      const version = document.version + 1;
+      const changes = edit();
+      document = TextDocument.update(document, changes, version);
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: editedUri, version }, contentChanges: changes });
+      const { diagnostics } = await client.diagnostics(editedUri, version);
+      assert.deepEqual(diagnostics, JSON.parse(JSON.stringify(diagnosticsFor(analyze(document.getText())))), `version ${version}:\n${document.getText()}`);
+    }
+  });
+
   it('shuts down and exits cleanly', async function () {
     await client.connection.sendRequest('shutdown');
     await client.connection.sendNotification('exit');
@@ -289,6 +323,45 @@ describe('language server features', function () {
     await assert.rejects(runUnderProgress(failing, 'checking Net()', recordingProgress(), new CancellationTokenSource().token), (e: ResponseError<unknown>) => {
       return e.code === LSPErrorCodes.RequestFailed && /the check failed: no weights/.test(e.message);
     });
+  });
+
+  it('re-parses an edited document incrementally into the tree a fresh parse gives', function () {
+    const analyses = new AnalysisCache();
+    const documents = editTrackingDocuments((uri, edits) => analyses.edited(uri, edits));
+    let document = documents.create('file:///m/edited.py', 'python', 1, SOURCE);
+    const previous = analyses.get(document).tree;
+    const changes: TextDocumentContentChangeEvent[][] = [
+      [{ range: { start: position(SOURCE, 'F.gelu'), end: position(SOURCE, 'F.gelu') }, text: 'torch.abs(' }],
+      [{ range: { start: position(SOURCE, 'def unknown'), end: position(SOURCE, 'def unknown') }, text: 'x = 1\n\n' }, { range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }],
+      [{ range: { start: position(SOURCE, '(x)'), end: position(SOURCE, '(x)', 3) }, text: '(x, y)' }],
+    ];
+    for (const change of changes) {
+      document = documents.update(document, change, document.version + 1);
+      const { tree } = analyses.get(document);
+      assert.equal(tree.rootNode.toString(), analyze(document.getText()).tree.rootNode.toString(), document.getText());
+    }
+    assert.notEqual(analyses.get(document).tree, previous);
+    analyses.drop('file:///m/edited.py');
+  });
+
+  it('diagnostics found statement by statement are corrected by the whole file\'s once typing pauses', async function () {
+    // Child is a module only through Base: converted on its own, its nn.Linear looks built outside a module
+    const text = 'from torch import nn\n\n\nclass Base(nn.Module):\n    pass\n\n\nclass Child(Base):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n';
+    const published: PublishDiagnosticsParams[] = [];
+    const server = new RosettaServer({ publishDiagnostics: (p) => published.push(p), log: () => {}, workDoneProgress: async () => { throw new Error('unused'); } }, async () => sampleReport);
+    const handlers: Record<string, (params: unknown) => void> = {};
+    const on = (name: string) => (handler: (params: unknown) => void) => ((handlers[name] = handler), { dispose: () => {} });
+    server.documents.listen({
+      onDidOpenTextDocument: on('open'), onDidChangeTextDocument: on('change'), onDidCloseTextDocument: on('close'),
+      onWillSaveTextDocument: on('willSave'), onWillSaveTextDocumentWaitUntil: on('willSaveWaitUntil'), onDidSaveTextDocument: on('save'),
+    } as unknown as Parameters<typeof server.documents.listen>[0]);
+    handlers.open({ textDocument: { uri: 'file:///m/child.py', languageId: 'python', version: 1, text } });
+    assert.equal(published.length, 1);
+    assert.match(String(published[0].diagnostics[0]?.message), /built outside a converted __init__/);
+    await new Promise((wait) => setTimeout(wait, 400));
+    assert.deepEqual(published.map((p) => p.diagnostics.length), [1, 0]);
+    assert.deepEqual(published[1].diagnostics, diagnosticsFor(analyze(text)));
+    handlers.close({ textDocument: { uri: 'file:///m/child.py' } });
   });
 
   it('names the converted file after the document and the part converted', function () {

@@ -1,9 +1,10 @@
 // The only module that loads wasm: the Python grammar kept in grammars/ and web-tree-sitter's runtime.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Parser, Language, type Node, type Tree } from 'web-tree-sitter';
+import { Parser, Language, Edit, type Node, type Point, type Tree } from 'web-tree-sitter';
 
-export type { Node, Tree };
+export { Edit };
+export type { Node, Point, Tree };
 
 let parser: Parser | undefined;
 
@@ -26,10 +27,11 @@ export async function initParser(): Promise<Parser> {
   return parser;
 }
 
-/** Parses Python source; initParser() must have resolved first. */
-export function parsePython(text: string): Tree {
+/** Parses Python source; initParser() must have resolved first. Given the tree of the previous text, already told
+ *  of the edits (tree.edit), tree-sitter re-parses only what they touched. */
+export function parsePython(text: string, oldTree?: Tree): Tree {
   if (!parser) throw new Error('parser not initialised: await initParser() first');
-  const tree = parser.parse(text);
+  const tree = parser.parse(text, oldTree);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -1,6 +1,6 @@
-// The per-document analysis that every feature reads: the syntax tree and the whole file's conversion, computed once
-// per document version.
-import { parsePython, type Tree } from '../parser';
+// The per-document analysis that every feature reads: the syntax tree, re-parsed incrementally from the previous
+// version's, and the whole file's conversion, computed on first use (diagnostics do without it: see diagnostics.ts).
+import { parsePython, type Edit, type Tree } from '../parser';
 import { convertTorchToJax, type ConversionResult } from '../convert';
 
 export interface Analysis {
@@ -10,8 +10,16 @@ export interface Analysis {
   readonly conversion: ConversionResult | Error;
 }
 
-export function analyze(text: string): Analysis {
-  return { text, tree: parsePython(text), conversion: convertOrError(text) };
+export function analyze(text: string, previousTree?: Tree): Analysis {
+  const tree = parsePython(text, previousTree);
+  let conversion: ConversionResult | Error | undefined;
+  return {
+    text,
+    tree,
+    get conversion() {
+      return (conversion ??= convertOrError(text));
+    },
+  };
 }
 
 /** Conversion failures become data: half-typed code must never take the server down. */
@@ -29,17 +37,30 @@ interface VersionedText {
   getText(): string;
 }
 
+interface Entry {
+  version: number;
+  analysis: Analysis;
+  /** the edits made since this version, in order, for the next incremental parse */
+  edits: Edit[];
+}
+
 /** One analysis per open document, recomputed when the document's version moves on. */
 export class AnalysisCache {
-  private entries = new Map<string, { version: number; analysis: Analysis }>();
+  private entries = new Map<string, Entry>();
 
   get(document: VersionedText): Analysis {
     const cached = this.entries.get(document.uri);
     if (cached?.version === document.version) return cached.analysis;
-    const analysis = analyze(document.getText());
+    cached?.edits.forEach((edit) => cached.analysis.tree.edit(edit));
+    const analysis = analyze(document.getText(), cached?.analysis.tree);
     this.drop(document.uri);
-    this.entries.set(document.uri, { version: document.version, analysis });
+    this.entries.set(document.uri, { version: document.version, analysis, edits: [] });
     return analysis;
+  }
+
+  /** Edits to a document whose analysis is cached; one that is not gets a full parse anyway. */
+  edited(uri: string, edits: Edit[]) {
+    this.entries.get(uri)?.edits.push(...edits);
   }
 
   drop(uri: string) {

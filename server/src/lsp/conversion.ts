@@ -1,8 +1,9 @@
-// Conversion of a whole document, or of the top-level statements a range touches. A fragment carries the file's
-// imports along, so that names resolve as they do in the whole file; its lines are mapped back to the document's.
+// Conversion of a whole document, or of the top-level statements a range touches, and the diagnostics of a document
+// found statement by statement. A fragment carries the file's imports along, so that names resolve as they do in the
+// whole file; its lines are mapped back to the document's.
 import type { Range } from 'vscode-languageserver';
 import type { Node, Tree } from '../parser';
-import { convertTorchToJax, InputError, type ConversionResult } from '../convert';
+import { convertTorchToJax, InputError, type ConversionResult, type Diagnostic } from '../convert';
 import type { Analysis } from './analysis';
 
 const DEFINITIONS = ['function_definition', 'class_definition', 'decorated_definition'];
@@ -51,7 +52,9 @@ export function conversionAround(analysis: Analysis, row: number): ConversionRes
 }
 
 function convertStatements(analysis: Analysis, statements: Node[]): ConversionResult {
-  const { text, documentRows } = fragment(analysis, statements);
+  const outline = outlineOf(analysis.tree);
+  const chosen = new Set(statements.map((s) => s.id));
+  const { text, documentRows } = fragment(outline, analysis.text.split('\n'), outline.filter((s) => chosen.has(s.node.id)));
   const toDocumentLine = (line: number) => (documentRows[line - 1] ?? line - 1) + 1;
   let result: ConversionResult;
   try {
@@ -68,20 +71,89 @@ function convertStatements(analysis: Analysis, statements: Node[]): ConversionRe
   };
 }
 
-/** The file's top-level imports and the given statements, in document order; runs of consecutive statements keep the
- *  text between them, separate runs are two blank lines apart. documentRows[i] is the document row of fragment row i. */
-function fragment(analysis: Analysis, statements: Node[]): { text: string; documentRows: number[] } {
-  const all = topLevel(analysis.tree);
-  const chosen = new Set([...statements.map((s) => s.id), ...all.filter((s) => IMPORTS.includes(s.type)).map((s) => s.id)]);
+/** The converter's findings for the whole document, found one top-level statement at a time (each with the file's
+ *  imports, so that names resolve as in the file) and remembered by the text converted: an edit re-converts only the
+ *  statements it touched, or all of them when it touches the imports. Definitions that depend on one another (a class
+ *  derived from a module class defined elsewhere, a helper that builds modules) can come out differently than in the
+ *  whole file: callers that need the whole file's findings exactly use Analysis.conversion. */
+export class StatementDiagnostics {
+  private byFragment = new Map<string, Diagnostic[]>();
+  private planned?: { analysis: Analysis; fragments: StatementFragment[] };
+
+  /** How many statements of() would convert afresh: the size of the work an edit left. */
+  unconverted(analysis: Analysis): number {
+    return this.unconvertedFragments(analysis).length;
+  }
+
+  /** Converts up to `limit` of the statements of() would convert afresh, ahead of it. Throws what the conversion of
+   *  a statement throws. */
+  convertAhead(analysis: Analysis, limit: number) {
+    for (const { text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(text, convertTorchToJax(text).diagnostics);
+  }
+
+  /** Throws what the conversion of a statement throws. */
+  of(analysis: Analysis): Diagnostic[] {
+    const seen = new Map<string, Diagnostic[]>();
+    const found = this.fragmentsOf(analysis).flatMap(({ text, documentRows, statement }) => {
+      const diagnostics = seen.get(text) ?? this.byFragment.get(text) ?? convertTorchToJax(text).diagnostics;
+      seen.set(text, diagnostics);
+      // findings on the imports would come once per statement: the whole file's conversion reports those
+      return diagnostics
+        .map((d) => ({ ...d, line: documentRows[d.line - 1] + 1 }))
+        .filter((d) => d.line - 1 >= statement.startRow && d.line - 1 <= statement.endRow);
+    });
+    this.byFragment = seen;
+    return found.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  private unconvertedFragments(analysis: Analysis): StatementFragment[] {
+    return this.fragmentsOf(analysis).filter((f) => !this.byFragment.has(f.text));
+  }
+
+  private fragmentsOf(analysis: Analysis): StatementFragment[] {
+    if (this.planned?.analysis !== analysis) this.planned = { analysis, fragments: statementFragments(analysis) };
+    return this.planned.fragments;
+  }
+}
+
+interface StatementFragment {
+  statement: OutlineStatement;
+  text: string;
+  documentRows: number[];
+}
+
+/** Each top-level statement but the imports, as a fragment with the imports. */
+function statementFragments(analysis: Analysis): StatementFragment[] {
+  const outline = outlineOf(analysis.tree);
   const lines = analysis.text.split('\n');
+  return outline.filter((s) => !s.isImport).map((statement) => ({ statement, ...fragment(outline, lines, [statement]) }));
+}
+
+/** A top-level statement with the rows it spans, read once per pass (each read is a call into wasm). */
+interface OutlineStatement {
+  node: Node;
+  startRow: number;
+  endRow: number;
+  isImport: boolean;
+}
+
+function outlineOf(tree: Tree): OutlineStatement[] {
+  return topLevel(tree).map((node) => ({ node, startRow: node.startPosition.row, endRow: node.endPosition.row, isImport: IMPORTS.includes(node.type) }));
+}
+
+/** The file's top-level imports and the chosen statements (in document order), in document order; runs of consecutive
+ *  statements keep the text between them, separate runs are two blank lines apart. documentRows[i] is the document
+ *  row of fragment row i. */
+function fragment(outline: OutlineStatement[], lines: string[], chosen: OutlineStatement[]): { text: string; documentRows: number[] } {
+  const included = new Set([...chosen, ...outline.filter((s) => s.isImport)]);
   const documentRows: number[] = [];
   let previous = -1;
-  all.forEach((statement, index) => {
-    if (!chosen.has(statement.id)) return;
+  outline.forEach((statement, index) => {
+    if (!included.has(statement)) return;
     const continuesRun = previous >= 0 && previous === index - 1;
     if (previous >= 0 && !continuesRun) documentRows.push(-1, -1);
-    const from = continuesRun ? all[previous].endPosition.row + 1 : statement.startPosition.row;
-    for (let row = from; row <= statement.endPosition.row; row++) documentRows.push(row);
+    const from = continuesRun ? outline[previous].endRow + 1 : statement.startRow;
+    for (let row = from; row <= statement.endRow; row++) documentRows.push(row);
     previous = index;
   });
   const text = documentRows.map((row) => (row < 0 ? '' : lines[row])).join('\n') + '\n';

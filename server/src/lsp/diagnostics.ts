@@ -2,8 +2,9 @@
 // converted at all (a syntax error on its line, or an internal error).
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
 import type { Tree } from '../parser';
-import { InputError, type Severity } from '../convert';
+import { InputError, type Diagnostic, type Severity } from '../convert';
 import type { Analysis } from './analysis';
+import type { StatementDiagnostics } from './conversion';
 import { rangeOf } from './ranges';
 import { locateSyntaxError } from './syntax-error';
 
@@ -17,23 +18,46 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
+/** The whole file's conversion as diagnostics: what the file converts to, exactly. */
 export function diagnosticsFor(analysis: Analysis): LspDiagnostic[] {
-  const { conversion, tree } = analysis;
-  if (conversion instanceof InputError) return [syntaxErrorDiagnostic(conversion, analysis)];
+  const { conversion } = analysis;
+  if (conversion instanceof InputError) return [syntaxErrorDiagnostic(analysis, conversion)];
   if (conversion instanceof Error) return [internalErrorDiagnostic(conversion, analysis.text)];
-  return conversion.diagnostics.map((d) => ({
+  return conversion.diagnostics.map((d) => converterDiagnostic(analysis.tree, d));
+}
+
+/** The same, found statement by statement (see StatementDiagnostics): quick after an edit, and the same as the whole
+ *  file's unless definitions depend on one another. A file that does not parse needs no conversion to say so; a
+ *  statement that fails to convert leaves the answer to the whole file's conversion. */
+export function diagnosticsByStatement(analysis: Analysis, statements: StatementDiagnostics): LspDiagnostic[] {
+  if (analysis.tree.rootNode.hasError) return [syntaxErrorDiagnostic(analysis)];
+  try {
+    return statements.of(analysis).map((d) => converterDiagnostic(analysis.tree, d));
+  } catch {
+    return diagnosticsFor(analysis);
+  }
+}
+
+/** How many statements diagnosticsByStatement would convert afresh. */
+export function conversionsPending(analysis: Analysis, statements: StatementDiagnostics): number {
+  return analysis.tree.rootNode.hasError ? 0 : statements.unconverted(analysis);
+}
+
+function converterDiagnostic(tree: Tree, d: Diagnostic): LspDiagnostic {
+  return {
     range: expressionRange(tree, d.line - 1, d.column - 1),
     severity: SEVERITIES[d.severity],
     source: SOURCE,
     message: d.message,
     ...(d.api ? { code: d.api } : {}),
-  }));
+  };
 }
 
-function syntaxErrorDiagnostic(error: InputError, analysis: Analysis): LspDiagnostic {
+/** Where the file stops parsing, from the tree (the converter's own error only gives its line). */
+function syntaxErrorDiagnostic(analysis: Analysis, error?: InputError): LspDiagnostic {
   const location = locateSyntaxError(analysis.tree);
-  const range = location?.range ?? lineRange(analysis.text, (error.line ?? 1) - 1);
-  const message = location ? `cannot convert to JAX: syntax error near '${location.near}'` : `cannot convert to JAX: ${error.message}`;
+  const range = location?.range ?? lineRange(analysis.text, (error?.line ?? 1) - 1);
+  const message = location ? `cannot convert to JAX: syntax error near '${location.near}'` : `cannot convert to JAX: ${error?.message ?? 'syntax error'}`;
   return { range, severity: DiagnosticSeverity.Warning, source: SOURCE, message };
 }
 

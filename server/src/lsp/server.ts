@@ -5,10 +5,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type CancellationToken, type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, type Hover, type HoverParams,
+  type CancellationToken, type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type PublishDiagnosticsParams,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InputError } from '../convert';
 import { DEFAULT_RESULTS } from '../coverage';
 import { ConvertToJaxKind, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
@@ -17,9 +16,10 @@ import { checkRunRequest, runUnderProgress, type CheckProgress, type CheckRunner
 import { convertActions } from './code-actions';
 import { moduleClassLenses } from './code-lens';
 import { ConformanceResults } from './conformance';
-import { convertRange } from './conversion';
+import { convertRange, StatementDiagnostics } from './conversion';
 import { Debouncer } from './debounce';
-import { diagnosticsFor } from './diagnostics';
+import { conversionsPending, diagnosticsByStatement, diagnosticsFor } from './diagnostics';
+import { editTrackingDocuments } from './documents';
 import { hoverAt } from './hover';
 
 export interface Client {
@@ -34,17 +34,26 @@ export interface InitializationOptions {
   conformanceResults?: string;
 }
 
-const DIAGNOSTICS_DELAY_MS = 200;
+// After an edit the statements it touched are converted on their own and the diagnostics published at once when they
+// are few (see publishOnceConverted); the whole file's conversion, which is exact where definitions depend on one
+// another, waits for a pause in typing and republishes only what differs.
+const IMMEDIATE_CONVERSIONS = 8;
+const WHOLE_FILE_DELAY_MS = 200;
 
 export class RosettaServer {
-  readonly documents = new TextDocuments(TextDocument);
   private readonly analyses = new AnalysisCache();
-  private readonly pendingDiagnostics = new Debouncer(DIAGNOSTICS_DELAY_MS);
+  readonly documents = new TextDocuments(editTrackingDocuments((uri, edits) => this.analyses.edited(uri, edits)));
+  private readonly statementDiagnostics = new Map<string, StatementDiagnostics>();
+  /** what was last published per document, to republish only a change */
+  private readonly published = new Map<string, { version: number; json: string; exact: boolean }>();
+  /** documents whose statements are being converted between messages */
+  private readonly converting = new Set<string>();
+  private readonly pendingDiagnostics = new Debouncer(WHOLE_FILE_DELAY_MS);
   private conformance = new ConformanceResults(path.resolve(__dirname, '..', DEFAULT_RESULTS));
   private canCreateFiles = false;
 
   constructor(private readonly client: Client, private readonly runCheck: CheckRunner) {
-    this.documents.onDidChangeContent(({ document }) => this.pendingDiagnostics.schedule(document.uri, () => this.publishDiagnostics(document.uri)));
+    this.documents.onDidChangeContent(({ document }) => this.diagnose(document.uri));
     this.documents.onDidClose(({ document }) => this.forget(document.uri));
   }
 
@@ -120,12 +129,54 @@ export class RosettaServer {
     return document && this.analyses.get(document);
   }
 
-  /** Runs from a timer, where an exception would end the process: failures are logged instead. */
-  private publishDiagnostics(uri: string) {
+  private diagnose(uri: string) {
+    this.publishOnceConverted(uri);
+    this.pendingDiagnostics.schedule(uri, () => this.publishDiagnostics(uri, diagnosticsFor, true));
+  }
+
+  /** Publishes the diagnostics found statement by statement once at most a few statements are left to convert: at
+   *  once after most edits; after an edit to the imports, once the rest is converted a few statements at a time
+   *  between messages (so that typing never queues behind it), for the version current then. */
+  private publishOnceConverted(uri: string) {
+    if (this.converting.has(uri)) return;
+    const step = () => {
+      const analysis = this.analysisOf(uri);
+      this.converting.delete(uri);
+      if (!analysis) return;
+      const statements = this.statementDiagnosticsOf(uri);
+      if (conversionsPending(analysis, statements) <= IMMEDIATE_CONVERSIONS) return this.publishDiagnostics(uri, (a) => diagnosticsByStatement(a, statements));
+      try {
+        statements.convertAhead(analysis, IMMEDIATE_CONVERSIONS);
+      } catch {
+        return; // a statement that fails to convert leaves the diagnostics to the whole file's conversion
+      }
+      this.converting.add(uri);
+      setImmediate(step);
+    };
+    step();
+  }
+
+  private statementDiagnosticsOf(uri: string): StatementDiagnostics {
+    const existing = this.statementDiagnostics.get(uri);
+    if (existing) return existing;
+    const created = new StatementDiagnostics();
+    this.statementDiagnostics.set(uri, created);
+    return created;
+  }
+
+  /** Publishes a new version's diagnostics, or a change to the current one's that does not take back the whole file's
+   *  exact ones. Also runs from timers, where an exception would end the process: failures are logged instead. */
+  private publishDiagnostics(uri: string, find: (analysis: Analysis) => Diagnostic[], exact = false) {
     const document = this.documents.get(uri);
     if (!document) return;
     try {
-      this.client.publishDiagnostics({ uri, version: document.version, diagnostics: diagnosticsFor(this.analyses.get(document)) });
+      const last = this.published.get(uri);
+      if (last?.version === document.version && last.exact && !exact) return;
+      const diagnostics = find(this.analyses.get(document));
+      const json = JSON.stringify(diagnostics);
+      if (last?.version === document.version && last.json === json) return;
+      this.published.set(uri, { version: document.version, json, exact });
+      this.client.publishDiagnostics({ uri, version: document.version, diagnostics });
     } catch (e) {
       this.client.log(`rosetta: diagnostics for ${uri} failed: ${e instanceof Error ? e.stack : e}`);
     }
@@ -134,6 +185,9 @@ export class RosettaServer {
   private forget(uri: string) {
     this.pendingDiagnostics.cancel(uri);
     this.analyses.drop(uri);
+    this.statementDiagnostics.delete(uri);
+    this.published.delete(uri);
+    this.converting.delete(uri);
     this.client.publishDiagnostics({ uri, diagnostics: [] });
   }
 }
