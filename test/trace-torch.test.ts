@@ -92,6 +92,17 @@ const CASES: Case[] = [
   ['implicit-softmax-dim', 'return F.softmax(x), F.log_softmax(x[0]), F.softmax(x[0, 0])', X],
   ['special-and-misc', 'v, m = torch.var_mean(x, 1)\ns, n = torch.std_mean(x, dim=(0, 2), correction=0)\nz = x.masked_fill(x > 1, float("nan"))\nreturn torch.special.expit(x), torch.special.ndtr(x), torch.special.entr(x), torch.special.sinc(x), torch.special.erf(x), torch.special.logit(x.sigmoid()), torch.xlogy(x, x.abs()), torch.signbit(x), torch.argsort(x, dim=1), torch.vstack([y, y[0]]), torch.hstack([y, y]), v, m, s, n, torch.nansum(z), z.nanmean(dim=-1)', XY],
   ['shrink-glu-softmin', 'return F.glu(x), F.glu(x, 1), F.tanhshrink(x), F.softshrink(x, 0.3), F.hardshrink(x), F.softmin(x, dim=-1), F.adaptive_max_pool2d(x, (3, 4)), F.adaptive_max_pool1d(x[:, :, 0], 4), F.adaptive_avg_pool2d(x, (4, 5))', IMG],
+  ['binary-math', 'return torch.atan2(x, y), torch.copysign(x, y), torch.logaddexp(x, y), torch.logaddexp2(x, x), torch.float_power(x, 2), torch.heaviside(x.round(), y), torch.isclose(x, x + 1e-6), torch.isfinite(x / 0), torch.isposinf(x / 0), torch.nan_to_num(x / 0), torch.count_nonzero(x.round(), dim=1), ~(x > 0).long()', XY],
+  ['order-stats', 'v, i = x.median(dim=1)\nk, j = torch.kthvalue(x, 2, dim=-1, keepdim=True)\nlo, hi = torch.aminmax(x, dim=0)\nreturn torch.median(x), v, i, k, j, lo, hi, torch.quantile(x, 0.3), torch.quantile(x, torch.tensor([0.25, 0.8]), dim=1, keepdim=True), x.quantile(0.5, dim=-1, interpolation="nearest"), torch.quantile(x.masked_fill(x > 1, float("nan")), 0.4, dim=2), torch.median(x.masked_fill(x > 1, float("nan")), 1).values, torch.nanmedian(x.masked_fill(x > 0.5, float("nan"))), torch.logcumsumexp(x, 1), torch.msort(x)', X],
+  ['shape-helpers-1', 'return torch.moveaxis(x, 0, -1), x.broadcast_to((4, 2, 3, 4)), x.tile((2,)), x.tile(2, 1), torch.tile(y, (2, 1, 1)), torch.tensor_split(x, 3, dim=2)[1], x.tensor_split([1, 3], dim=-1)[2]', XY],
+  ['shape-helpers-2', 'return torch.take(x, torch.tensor([[0, 5], [23, 7]])), torch.take_along_dim(x, x.argsort(dim=1), dim=1), torch.fliplr(y), y.flipud(), torch.rot90(x, 1, [1, 2])', XY],
+  ['shape-helpers-3', 'return x.rot90(-1), torch.diagonal(x, 1, 1, 2), y.diag(-1), torch.diag(y[0], 1), y.trace()', XY],
+  ['shape-helpers-4', 'return torch.diff(x, dim=1), x.diff(n=2, prepend=x[..., :1]), torch.dstack([y, y]), torch.column_stack([y[0], y[1]]), torch.meshgrid(y[0], y[1, :3], indexing="xy")[0]', XY],
+  ['products-norms', 'return torch.mv(y, y[0]), torch.dot(y[0], y[1]), torch.inner(x, y), torch.kron(y, y[:2, :2]), torch.tensordot(x, y, dims=2), torch.tensordot(x, y, dims=([1], [0])), torch.addmv(y[:, 0], y, y[0], beta=0.5), torch.addbmm(y[0], x.transpose(1, 2), x, alpha=2), torch.linalg.vector_norm(x, 3, dim=-1), torch.linalg.norm(x), torch.linalg.norm(y, ord=float("inf"), dim=1), torch.cdist(x, x), torch.cdist(x, x, p=1), F.cosine_similarity(x, x + y), F.pairwise_distance(x, y), torch.norm(x, 3, dim=1), x.norm(float("inf"), dim=(0, 1)), x.norm(p="fro")', XY],
+  ['more-losses', 't = torch.sign(y)\np = torch.sigmoid(y)\nreturn F.kl_div(F.log_softmax(y, -1), p.softmax(-1), reduction="batchmean"), F.kl_div(y, y, log_target=True), F.poisson_nll_loss(y, p), F.poisson_nll_loss(p, p * 3, log_input=False, full=True), F.gaussian_nll_loss(y, p, p), F.soft_margin_loss(y, t), F.margin_ranking_loss(y[0], y[1], t[2], margin=0.1), F.hinge_embedding_loss(y, t), F.cosine_embedding_loss(y, p, t[:, 0], margin=0.2), F.multilabel_soft_margin_loss(y, (p > 0.5).float()), F.triplet_margin_loss(y, p, -y, swap=True)', XY],
+  ['reshuffles', 'return F.pixel_shuffle(x, 2), F.pixel_unshuffle(x, 2), F.channel_shuffle(x, 2), F.threshold(x, 0.1, -1.0), torch.conv2d(x, torch.ones(2, 4, 3, 3) * 0.1), torch.max_pool2d(x, 2), torch.selu(x), x * 0 + torch.iinfo(torch.int16).max, x + torch.iinfo(torch.int32).min', IMG],
+  ['losses-2', 't = torch.tensor([1, -100, 3])\nw = torch.tensor([1.0, 2.0, 0.5, 1.5])\np = y.softmax(-1)\nreturn F.cross_entropy(y, t, label_smoothing=0.2), F.cross_entropy(y, t, weight=w, label_smoothing=0.1), F.cross_entropy(y, t, weight=w, label_smoothing=0.3, reduction="none"), F.cross_entropy(y, p, weight=w, label_smoothing=0.2), F.binary_cross_entropy_with_logits(y, p, pos_weight=w)', XY],
+  ['search-unfold-misc', 'b = torch.tensor([-0.5, 0.0, 0.5])\nreturn torch.searchsorted(b, x), torch.searchsorted(torch.sort(x[0, 0])[0], x[0, 0], side="right"), torch.bucketize(x, b, right=True), F.unfold(x, 3, padding=1, stride=2), F.unfold(x, (2, 3), dilation=(2, 1)), torch.tril_indices(3, 4, 1), torch.triu_indices(4, 3, -1), torch.logspace(0, 2, 5), x.new_tensor([1, 2]), F.local_response_norm(x, 3), F.bilinear(x[:, 0], x[:, 1], torch.ones(2, 6, 6) * 0.1)', IMG],
   ['functions-of-x', 'return torch.tanh(x), torch.sigmoid(x), torch.relu(x), torch.abs(x), torch.sum(x, 1), torch.add(x, y, alpha=2), torch.sub(x, 1), torch.mul(x, y), torch.div(x, 3), torch.div(x, 0.4, rounding_mode="floor"), torch.div(x, 0.4, rounding_mode="trunc"), torch.pow(x, 2)', XY],
 ];
 
@@ -264,6 +275,43 @@ class Net(nn.Module):
         return h, self.pre(h.transpose(0, 1))`,
     entry: 'Net()',
     inputs: ['x=float32[2,5,8]'],
+  },
+  {
+    id: 'decoder-bilinear-pools',
+    code: `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.decoder = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        self.pre = nn.TransformerDecoderLayer(8, 4, 12, activation='gelu', norm_first=True)
+        self.bilinear = nn.Bilinear(8, 8, 3)
+        self.lp = nn.LPPool1d(2, 3, stride=2)
+        self.lrn = nn.LocalResponseNorm(2)
+        self.rrelu = nn.RReLU()
+        self.loss = nn.TripletMarginLoss(margin=0.5)
+        self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x, m):
+        mask = torch.triu(torch.full((5, 5), float('-inf')), diagonal=1)
+        h = self.decoder(x, m, tgt_mask=mask)
+        g = self.pre(h.transpose(0, 1), m.transpose(0, 1))
+        return h, g, self.bilinear(h, x), self.lp(h), self.lrn(h), self.rrelu(h), self.loss(h[0], x[0], m[0, :5]), self.mha(h[0], m[0], m[0], key_padding_mask=m[0, :, 0] > 0.5)`,
+    entry: 'Net()',
+    inputs: ['x=float32[2,5,8]', 'm=float32[2,6,8]'],
+  },
+  {
+    id: 'transformer-full',
+    code: `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.model = nn.Transformer(8, 2, 2, 1, 16)
+        self.stack = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 4, 12, batch_first=True), 2, norm=nn.LayerNorm(8))
+
+    def forward(self, src, tgt):
+        mask = torch.triu(torch.full((4, 4), float('-inf')), diagonal=1)
+        out = self.model(src, tgt, tgt_mask=mask)
+        return out, self.stack(out.transpose(0, 1), src.transpose(0, 1), tgt_mask=mask)`,
+    entry: 'Net()',
+    inputs: ['src=float32[5,2,8]', 'tgt=float32[4,2,8]'],
   },
   {
     id: 'batch-norm-train',

@@ -245,9 +245,14 @@ defineExactly(both('min'), '(input, dim=None, keepdim=False)', extremum('min'));
 
 /** torch.return_types.max and friends: a pair with .values and .indices */
 export function valuesIndices(values: TorchTensor, indices: TorchTensor): HostObject {
-  const pair = [values, indices];
+  return namedPair(['values', 'indices'], values, indices);
+}
+
+/** a torch.return_types pair whose fields have the given names (aminmax's min and max) */
+export function namedPair(names: [string, string], first: Value, second: Value): HostObject {
+  const pair = [first, second];
   return new HostObject('torch.return_types', {
-    getattr: (name) => (name === 'values' ? values : name === 'indices' ? indices : undefined),
+    getattr: (name) => (name === names[0] ? first : name === names[1] ? second : undefined),
     getitem: (key) => pair[toInt(key) < 0 ? toInt(key) + 2 : toInt(key)] ?? null,
     iterate: () => pair,
     len: () => 2,
@@ -387,7 +392,11 @@ for (const [name, dtype] of Object.entries(CONVERSIONS)) {
 }
 defineExactly(['Tensor.to'], '(input, *args, dtype=None, device=None, non_blocking=False, copy=False)', (a, c) => {
   const x = tensorArg(a.input);
-  const target = [...items(a.args), a.dtype].find((v) => v instanceof TorchTensor || dtypeFrom(v) !== undefined);
+  const given = [...items(a.args), a.dtype];
+  // a dtype the check has no type for (torch.float16) must not pass as a device
+  const unknown = given.find((v) => v instanceof HostObject && !(v instanceof TorchTensor) && !dtypeFrom(v) && !v.name.startsWith('torch.device'));
+  if (unknown) throw new NotLowered('Tensor.to', `converting to ${(unknown as HostObject).name}`);
+  const target = given.find((v) => v instanceof TorchTensor || dtypeFrom(v) !== undefined);
   const dtype = target instanceof TorchTensor ? target.sym.dtype : target === undefined ? x.dtype : dtypeFrom(target)!;
   return c.wrap(ops.cast(c.t, x, dtype));
 });
@@ -435,6 +444,8 @@ define(['torch.eye'], '(n, m=None, *, dtype=None)', (a, c) => {
   return c.wrap(ops.fromValues(c.t, Array.from({ length: n * m }, (_, i) => Number(Math.floor(i / m) === i % m)), [n, m], factoryDtype(a, 'float32')));
 });
 define(['torch.tensor', 'torch.as_tensor'], '(data, *, dtype=None, device=None, requires_grad=False)', (a, c) => tensorFromData(c, a.data, dtypeArg(a.dtype)));
+// new_tensor takes the dtype of the tensor it is called on unless given one
+define(['Tensor.new_tensor'], '(input, data, dtype=None, device=None, requires_grad=False)', (a, c) => tensorFromData(c, a.data, dtypeArg(a.dtype) ?? tensorArg(a.input).dtype));
 
 /** torch.tensor(nested lists of numbers): bool if all bools, int64 if all ints, else float32 */
 function tensorFromData(c: TorchContext, data: Value, dtype: DType | undefined): Value {
@@ -547,11 +558,6 @@ define(both('sort'), '(input, dim=-1, descending=False, *, stable=False)', (a, c
   const dim = toInt(a.dim);
   const [values, indices] = ops.topk(c.t, x, x.shape[ops.normAxis(dim, x.shape.length)], dim, toBool(a.descending), true);
   return valuesIndices(c.wrap(values), c.wrap(indices));
-});
-define(both('norm'), "(input, p='fro', dim=None, keepdim=False, dtype=None)", (a, c) => {
-  const p = a.p === 'fro' ? 2 : toNumber(a.p);
-  if (p !== 1 && p !== 2) throw new NotLowered('torch.norm', `p=${String(a.p)}`);
-  return c.wrap(ops.reduce(c.t, p === 2 ? 'ReduceL2' : 'ReduceL1', toFloat(c.t, tensorArg(a.input)), emptyIsAll(a.dim), toBool(a.keepdim)));
 });
 define(both('logit'), '(input, eps=None)', (a, c) => {
   let x = toFloat(c.t, tensorArg(a.input));

@@ -7,6 +7,7 @@ import type { Sym, Tracer } from '../../trace/tracer';
 import { NotLowered } from '../../trace/tracer';
 import './functional';
 import './losses';
+import './math';
 import { createModuleBase, createNnClasses, isModule, stateEntries } from './modules';
 import { callEntry, lookup } from './registry';
 import { asSym, operand, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, markView, TorchContext, TorchTensor, type TensorMethod } from './tensor';
@@ -84,6 +85,20 @@ function finfo(args: Value[]): Value {
   return new HostObject('torch.finfo', { getattr: (name) => (name in info ? float(info[name as keyof typeof info]) : undefined) });
 }
 
+/** integer limits by dtype name: torch.int8 and friends are names the check has no tensors of, but their limits are
+ *  plain numbers; int64's do not fit a double exactly, so they are left unlowered */
+const IINFO: Record<string, { min: number; max: number; bits: number }> = {
+  'torch.uint8': { min: 0, max: 255, bits: 8 }, 'torch.int8': { min: -128, max: 127, bits: 8 },
+  'torch.int16': { min: -32768, max: 32767, bits: 16 }, 'torch.int32': { min: -2147483648, max: 2147483647, bits: 32 },
+};
+
+function iinfo([type]: Value[]): Value {
+  const name = type instanceof HostObject ? type.name : String(type);
+  const info = IINFO[name];
+  if (!info) throw new NotLowered('torch.iinfo', name);
+  return new HostObject('torch.iinfo', { getattr: (attr) => (attr in info ? info[attr as keyof typeof info] : undefined) });
+}
+
 export function createTorchHost(tracer: Tracer, options: { weights: WeightSource }): TraceHost {
   const c: TorchContext = new TorchContext(tracer, (name) => tensorMethod(c, name));
   const moduleBase = createModuleBase();
@@ -98,9 +113,11 @@ export function createTorchHost(tracer: Tracer, options: { weights: WeightSource
     manual_seed: new HostObject('torch.manual_seed', { call: () => null }),
     is_tensor: new HostObject('torch.is_tensor', { call: ([v]) => v instanceof TorchTensor }),
     finfo: new HostObject('torch.finfo', { call: finfo }),
+    iinfo: new HostObject('torch.iinfo', { call: iinfo }),
     cuda: new HostObject('torch.cuda', { getattr: (name) => (name === 'is_available' ? new HostObject('is_available', { call: () => false }) : undefined) }),
     device: new HostObject('torch.device', { call: ([name]) => name ?? 'cpu' }),
     // torch.special repeats many torch functions under other names (expit is sigmoid)
+    linalg: moduleObject('torch.linalg', c, (name) => functionObject(c, `torch.linalg.${name}`)),
     special: moduleObject('torch.special', c, (name) => functionObject(c, `torch.special.${name}`) ?? functionObject(c, `torch.${name}`)),
   };
   const torch = moduleObject('torch', c, (name) => torchAttributes[name] ?? (name in DTYPE_NAMES ? dtypeObject(DTYPE_NAMES[name]) : functionObject(c, `torch.${name}`)));

@@ -16,6 +16,7 @@ import { recurrentLayers } from './recurrent';
 import { transformerLayers } from './transformer';
 import { callEntry, lookup } from './registry';
 import * as F from './functional';
+import { bilinear, rrelu } from './math';
 import { TorchTensor, type TorchContext } from './tensor';
 
 export interface ModuleState {
@@ -448,6 +449,41 @@ const LAYERS: Record<string, LayerDef> = {
   BCEWithLogitsLoss: lossLayer('binary_cross_entropy_with_logits', ['weight', 'pos_weight']),
   CrossEntropyLoss: lossLayer('cross_entropy', ['weight', 'ignore_index', 'label_smoothing']),
   NLLLoss: lossLayer('nll_loss', ['weight', 'ignore_index']),
+  KLDivLoss: lossLayer('kl_div', ['log_target']),
+  PoissonNLLLoss: lossLayer('poisson_nll_loss', ['log_input', 'full', 'eps']),
+  GaussianNLLLoss: lossLayer('gaussian_nll_loss', ['full', 'eps']),
+  TripletMarginLoss: lossLayer('triplet_margin_loss', ['margin', 'p', 'eps', 'swap']),
+  SoftMarginLoss: lossLayer('soft_margin_loss', []),
+  MarginRankingLoss: lossLayer('margin_ranking_loss', ['margin']),
+  HingeEmbeddingLoss: lossLayer('hinge_embedding_loss', ['margin']),
+  CosineEmbeddingLoss: lossLayer('cosine_embedding_loss', ['margin']),
+  MultiLabelSoftMarginLoss: lossLayer('multilabel_soft_margin_loss', ['weight']),
+  Threshold: functionalLayer('threshold', '(threshold, value, inplace=False)', ['threshold', 'value']),
+  Softmax2d: functionalLayer('softmax', '()', [], [['dim', -3]]),
+  PixelShuffle: functionalLayer('pixel_shuffle', '(upscale_factor)', ['upscale_factor']),
+  PixelUnshuffle: functionalLayer('pixel_unshuffle', '(downscale_factor)', ['downscale_factor']),
+  ChannelShuffle: functionalLayer('channel_shuffle', '(groups)', ['groups']),
+  CosineSimilarity: functionalLayer('cosine_similarity', '(dim=1, eps=1e-08)', ['dim', 'eps']),
+  PairwiseDistance: functionalLayer('pairwise_distance', '(p=2.0, eps=1e-06, keepdim=False)', ['p', 'eps', 'keepdim']),
+  ...Object.fromEntries([1, 2, 3].map((n) => [`LPPool${n}d`, functionalLayer(`lp_pool${n}d`, '(norm_type, kernel_size, stride=None, ceil_mode=False)', ['norm_type', 'kernel_size', 'stride', 'ceil_mode'])])),
+  RReLU: {
+    params: '(lower=0.125, upper=0.3333333333333333, inplace=False)',
+    init: (self, a) => keep(self, a, ['lower', 'upper']),
+    forward: (self, x, c) => rrelu(c, x, toNumber(optionOf(self, 'lower')), toNumber(optionOf(self, 'upper')), stateOf(self).training),
+  },
+  LocalResponseNorm: functionalLayer('local_response_norm', '(size, alpha=0.0001, beta=0.75, k=1.0)', ['size', 'alpha', 'beta', 'k']),
+  Unfold: functionalLayer('unfold', '(kernel_size, dilation=1, padding=0, stride=1)', ['kernel_size', 'dilation', 'padding', 'stride']),
+  Bilinear: {
+    params: '(in1_features, in2_features, out_features, bias=True)',
+    init: (self, a, c) => {
+      const [n1, n2, m] = [toInt(a.in1_features), toInt(a.in2_features), toInt(a.out_features)];
+      keep(self, a, ['in1_features', 'in2_features', 'out_features']);
+      addParameter(self, c, 'weight', [m, n1, n2], fanIn(n1));
+      if (toBool(a.bias)) addParameter(self, c, 'bias', [m], fanIn(n1));
+      else stateOf(self).params.set('bias', null);
+    },
+    forward: (self, x, c, _api, [y]) => c.wrap(bilinear(c.t, tensorArg(x), tensorArg(y), weightOf(self, 'weight')!, weightOf(self, 'bias'))),
+  },
   MaxPool1d: poolLayer('max', 1),
   MaxPool2d: poolLayer('max', 2),
   MaxPool3d: poolLayer('max', 3),
@@ -462,6 +498,15 @@ function methodLayer(name: string, params: string, stored: string[]): LayerDef {
     params,
     init: (self, a) => keep(self, a, stored),
     forward: (self, x, _c, api) => api.call(api.getattr(x, name), stored.map((k) => optionOf(self, k))),
+  };
+}
+
+/** layers that call a functional with their inputs and stored constructor arguments (and any fixed ones) */
+function functionalLayer(name: string, params: string, stored: string[], fixed: Array<[string, Value]> = []): LayerDef {
+  return {
+    params,
+    init: (self, a) => keep(self, a, stored),
+    forward: (self, x, c, api, rest) => callTorch(c, api, `torch.nn.functional.${name}`, [x, ...rest], [...stored.map((k): [string, Value] => [k, optionOf(self, k)]), ...fixed]),
   };
 }
 
@@ -491,9 +536,9 @@ function lossLayer(functional: string, options: string[]): LayerDef {
         stateOf(self).buffers.set(name, { tensor: isNone(a[name]) ? null : (a[name] as TorchTensor), persistent: true });
       }
     },
-    forward: (self, x, c, api, [target]) => {
+    forward: (self, x, c, api, rest) => {
       const kwargs = [...options, 'reduction'].map((o): [string, Value] => [o, moduleAttribute(self, o, api) ?? optionOf(self, o)]);
-      return callTorch(c, api, `torch.nn.functional.${functional}`, [x, target], kwargs);
+      return callTorch(c, api, `torch.nn.functional.${functional}`, [x, ...rest], kwargs);
     },
   };
 }
@@ -552,8 +597,14 @@ function multiheadAttention(linearClass: PyClass): LayerDef {
       const a = bindArgs(MHA_FORWARD, [x, ...rest], kwargs);
       for (const name of ['need_weights', 'average_attn_weights', 'is_causal']) if (a[name] instanceof TorchTensor) throw new DataDependent(`${name} given as a tensor`);
       if (stateOf(self).training && toNumber(optionOf(self, 'dropout')) > 0) throw new NotLowered('nn.MultiheadAttention dropout in training mode', 'its random mask cannot be reproduced');
-      const [output, weights] = attend(self, a, c);
-      return new PyTuple([c.wrap(output), weights ? c.wrap(weights) : null]);
+      // unbatched inputs ([L, E]) run as a batch of one, which the results then drop
+      const unbatched = tensorArg(a.query).shape.length === 2;
+      const batchAxis = toBool(optionOf(self, 'batch_first')) ? 0 : 1;
+      const lift = (name: string, axis: number) => (isNone(a[name]) ? null : c.wrap(ops.unsqueeze(c.t, tensorArg(a[name]), [axis])));
+      const lifted = unbatched ? { ...a, query: lift('query', batchAxis), key: lift('key', batchAxis), value: lift('value', batchAxis), key_padding_mask: lift('key_padding_mask', 0) } : a;
+      const [output, weights] = attend(self, lifted, c);
+      const drop = (y: Sym, axis: number) => c.wrap(unbatched ? ops.squeeze(c.t, y, [axis]) : y);
+      return new PyTuple([drop(output, batchAxis), weights ? drop(weights, 0) : null]);
     },
   };
 }
