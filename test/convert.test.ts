@@ -151,7 +151,8 @@ describe('convert: sampling code', function () {
 
   it('drops @torch.no_grad() to a comment and updates masked logits from self(...) functionally', function () {
     const out = convert('import torch\nfrom torch import nn\n\nclass M(nn.Module):\n    @torch.no_grad()\n    def sample(self, idx):\n        logits = self(idx)\n        logits[logits < 0] = -float("Inf")\n        return logits\n');
-    assert.deepEqual(out.diagnostics, []);
+    // converted, with the one hazard of a mask update: it fails under jax.jit
+    assert.deepEqual(out.diagnostics.map((d) => [d.line, d.severity, d.hazard]), [[8, 'warning', 'hazard-bool-mask']]);
     assert.match(out.code, /    # @torch\.no_grad\(\): JAX computes gradients only inside jax\.grad\n    def sample/);
     assert.match(out.code, /logits = logits\.at\[logits < 0\]\.set\(-float\("Inf"\)\)/);
   });

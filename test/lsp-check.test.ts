@@ -1,13 +1,14 @@
 // rosetta/check end to end over stdio: the bundled server checks a fixture against its own conversion, reporting
-// progress that the server creates. Needs the embedded check wired in server/src/lsp/connection.ts (runCheck).
+// progress that the server creates; and the server over Node IPC, the transport of the VS Code client.
 import * as assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckRequestMethod, type CheckParams, type CheckReport } from '../server/src/protocol';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-languageserver/node';
+import { CheckRequestMethod, ConvertRequestMethod, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult } from '../server/src/protocol';
 import { repoRoot } from './support/python';
 import { TestClient } from './support/lsp-client';
 
-// enable (describe) once server/src/check/check.ts is wired as runCheck in server/src/lsp/connection.ts
 describe('rosetta/check over stdio', function () {
   this.timeout(120000);
   const file = path.join(repoRoot, 'test', 'fixtures', 'torch', 'mlp.py');
@@ -40,5 +41,35 @@ describe('rosetta/check over stdio', function () {
     assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 2));
     assert.deepEqual(report.outputs.map((o) => o.shape), [[4, 4]]);
     assert.ok(report.outputs.every((o) => o.close));
+  });
+});
+
+describe('the language server over Node IPC, as VS Code starts it', function () {
+  this.timeout(120000);
+  let server: ChildProcess;
+  let connection: MessageConnection;
+
+  before(function () {
+    server = fork(path.join(repoRoot, 'bin', 'rosetta.js'), ['lsp', '--node-ipc'], { cwd: repoRoot, silent: true });
+    connection = createMessageConnection(new IPCMessageReader(server), new IPCMessageWriter(server));
+    connection.listen();
+  });
+
+  after(function () {
+    connection.dispose();
+    server.kill();
+  });
+
+  it('initializes, converts and checks an open document', async function () {
+    const file = path.join(repoRoot, 'test', 'fixtures', 'torch', 'mlp.py');
+    const uri = `file://${file}`;
+    const { serverInfo } = await connection.sendRequest<{ serverInfo: { name: string } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    assert.equal(serverInfo.name, 'rosetta');
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    const converted: ConvertResult = await connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'jax' } satisfies ConvertParams);
+    assert.match(converted.code, /class MLP\(nnx\.Module\):/);
+    const report: CheckReport = await connection.sendRequest(CheckRequestMethod, { textDocument: { uri }, entry: 'MLP(in_dim=16, hidden=32, out_dim=4)', inputs: ['x=float32[4,16]'] } satisfies CheckParams);
+    assert.equal(report.verdict, 'equivalent');
   });
 });

@@ -91,7 +91,7 @@ describe('language server over stdio', function () {
   it('announces incremental sync, hover and Convert to JAX actions', function () {
     assert.deepEqual(initialized.capabilities.textDocumentSync, { openClose: true, change: 2 });
     assert.equal(initialized.capabilities.hoverProvider, true);
-    assert.deepEqual(initialized.capabilities.codeActionProvider, { codeActionKinds: [ConvertToJaxKind] });
+    assert.deepEqual(initialized.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', ConvertToJaxKind] });
   });
 
   it('publishes a diagnostic on the line of an unknown torch API, over the whole call', async function () {
@@ -348,7 +348,7 @@ describe('language server features', function () {
     // Child is a module only through Base: converted on its own, its nn.Linear looks built outside a module
     const text = 'from torch import nn\n\n\nclass Base(nn.Module):\n    pass\n\n\nclass Child(Base):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n';
     const published: PublishDiagnosticsParams[] = [];
-    const server = new RosettaServer({ publishDiagnostics: (p) => published.push(p), log: () => {}, workDoneProgress: async () => { throw new Error('unused'); } }, async () => sampleReport);
+    const server = new RosettaServer({ publishDiagnostics: (p) => published.push(p), log: () => {}, workDoneProgress: async () => { throw new Error('unused'); }, runModel: async () => { throw new Error('unused'); } }, async () => sampleReport);
     const handlers: Record<string, (params: unknown) => void> = {};
     const on = (name: string) => (handler: (params: unknown) => void) => ((handlers[name] = handler), { dispose: () => {} });
     server.documents.listen({

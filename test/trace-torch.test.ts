@@ -370,7 +370,7 @@ describe('trace-torch: the PyTorch host against real PyTorch', function () {
     const code = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'torch', 'mlp.py'), 'utf8');
     const x = drawInput(parseInputSpec('x=float32[4,16]'), new Random(5));
     const traced = traceProgram(h, code, { entry: 'MLP(in_dim=16, hidden=32, out_dim=4)', inputs: [{ name: 'x', value: x }], mode: 'eval' });
-    const [out] = await evaluate(h, traced.outputs.map((o) => o.sym));
+    const [out] = (await evaluate(h, traced.outputs.map((o) => o.sym))).values;
     assert.deepEqual(out.shape, [4, 4]);
     assert.ok(toNumbers(out).every(Number.isFinite));
     assert.equal(traced.state.length, 2 + 2 * (2 + 2 + 2) + 2 + 1);

@@ -110,10 +110,11 @@ describe('extension manifest', function () {
 describe('extension package', function () {
   const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
 
-  it('holds the bundles, the wasm the server loads and the webview assets, and nothing else', function () {
+  it('holds the bundles, the runtimes\' and grammar\'s wasm, the conformance summary and the webview assets, and nothing else', function () {
     const files = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').sort();
     assert.deepEqual(files, [
-      'README.md', 'dist/check-webview.js', 'dist/cli.js', 'dist/client.js', 'dist/ort-wasm-simd-threaded.mjs', 'dist/ort-wasm-simd-threaded.wasm',
+      'README.md', 'dist/check-webview.js', 'dist/cli.js', 'dist/client.js', 'dist/conformance.json',
+      'dist/ort-wasm-simd-threaded.asyncify.wasm', 'dist/ort-wasm-simd-threaded.mjs', 'dist/ort-wasm-simd-threaded.wasm',
       'dist/web-tree-sitter.wasm', 'dist/webview.js', 'grammars/tree-sitter-python.wasm', 'package.json', 'webview/check.css', 'webview/diff.css',
     ]);
   });
@@ -354,7 +355,7 @@ describe('check webview in Chromium', function () {
   };
   const view: CheckViewModel = {
     entry: 'Block(dim=16)', fileName: 'block.py', targetName: 'its conversion', inputs: ['x=float32[4,16]'], seed: 0,
-    tolerance: { rtol: 1e-4, atol: 1e-5 }, requestedBackend: 'webgpu', report,
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, requestedBackend: 'webgpu', webgpuAdapter: false, report,
   };
 
   before(async function () {
@@ -376,14 +377,14 @@ describe('check webview in Chromium', function () {
   });
 
   it('says it is ready, then shows the verdict, a row per output and what the run used (webview-check.png)', async function () {
-    assert.deepEqual((await postedMessages(page))[0], { type: 'ready' });
+    assert.deepEqual((await postedMessages(page))[0], { type: 'ready', webgpu: false }); // Chromium runs with --disable-gpu
     assert.equal(await page.textContent('#verdict'), '✗ mismatch');
     assert.equal(await page.getAttribute('#verdict', 'class'), 'verdict verdict-mismatch');
     assert.equal(await page.textContent('#title'), 'Block(dim=16) · block.py');
     const rows = await page.$$eval('#outputs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)));
     assert.deepEqual(rows, [['output[0]', '[4, 4]', '3.10e-1', '5.20e-1', '✗'], ['output[1]', '[4]', '2.40e-7', '1.10e-6', '✓']]);
     const facts = (await page.textContent('#facts')) ?? '';
-    assert.match(facts, /inputs x=float32\[4,16\] · seed 0 · rtol 0\.0001, atol 0\.00001 · backend wasm \(webgpu requested: not available yet\)/);
+    assert.match(facts, /inputs x=float32\[4,16\] · seed 0 · rtol 0\.0001, atol 0\.00001 · backend WebAssembly \(no WebGPU adapter here\)/);
     assert.match((await page.textContent('#timings')) ?? '', /convert 12 ms · source 180 ms · target 96 ms · compare 1 ms/);
     assert.match((await page.textContent('#unsupported')) ?? '', /source line 20: torch\.not_a_real_op: no JAX equivalent/);
     assert.match((await page.textContent('#notes')) ?? '', /kept unconverted/);

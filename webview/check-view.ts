@@ -19,9 +19,7 @@ export class CheckView {
   show(view: CheckViewModel) {
     const { report } = view;
     this.element('title').textContent = `${view.entry} · ${view.fileName}`;
-    const verdict = this.element('verdict');
-    verdict.textContent = VERDICTS[report.verdict];
-    verdict.className = `verdict verdict-${report.verdict}`;
+    this.setVerdict(VERDICTS[report.verdict], `verdict verdict-${report.verdict}`);
     this.element('facts').textContent = facts(view);
     this.element('outputs').querySelector('tbody')!.replaceChildren(...report.outputs.map((o) => this.outputRow(o, view.tolerance.atol)));
     this.showDivergence(view);
@@ -34,8 +32,19 @@ export class CheckView {
   /** A new run started: the button waits for its report. */
   running() {
     this.rerun.disabled = true;
-    this.element('verdict').textContent = 'checking…';
-    this.element('verdict').className = 'verdict';
+    this.setVerdict('checking…', 'verdict');
+  }
+
+  /** The run ended without a report; the last report, if any, stays below. */
+  failed(message: string) {
+    this.setVerdict(`⚠ not checked: ${message}`, 'verdict verdict-unsupported');
+    this.rerun.disabled = false;
+  }
+
+  private setVerdict(text: string, className: string) {
+    const verdict = this.element('verdict');
+    verdict.textContent = text;
+    verdict.className = className;
   }
 
   private outputRow(output: OutputReport, atol: number): HTMLElement {
@@ -110,15 +119,24 @@ export class CheckView {
   }
 }
 
-function facts({ inputs, seed, tolerance, requestedBackend, report, targetName }: CheckViewModel): string {
-  const fellBack = requestedBackend !== 'auto' && requestedBackend !== report.backend ? ` (${requestedBackend} requested: not available yet)` : '';
+function facts({ inputs, seed, tolerance, report, targetName, ...view }: CheckViewModel): string {
   return [
     `against ${targetName}`,
     `inputs ${inputs.join(', ') || 'none'}`,
     `seed ${seed}`,
     `rtol ${tolerance.rtol}, atol ${tolerance.atol}`,
-    `backend ${report.backend}${fellBack}`,
+    backendFact(view, report),
   ].join(' · ');
+}
+
+const BACKEND_NAMES = { wasm: 'WebAssembly', webgpu: 'WebGPU' };
+
+/** Where the models ran, and why not on WebGPU when the setting allowed it. */
+function backendFact({ requestedBackend, webgpuAdapter }: Pick<CheckViewModel, 'requestedBackend' | 'webgpuAdapter'>, report: CheckViewModel['report']): string {
+  const ran = `backend ${BACKEND_NAMES[report.backend]}`;
+  if (report.backendNote) return `${ran} (${report.backendNote})`;
+  if (report.backend === 'webgpu' || requestedBackend === 'wasm') return ran;
+  return `${ran} (${webgpuAdapter ? 'WebGPU could not run these models' : 'no WebGPU adapter here'})`;
 }
 
 function timings(timingsMs: Record<string, number>): string {

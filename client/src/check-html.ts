@@ -1,8 +1,8 @@
 // The check webview's page: a skeleton that webview/check-main.ts fills in, under the same content security policy as
 // the diff page. No `vscode` import: tests load this page in a browser.
-import { webviewPageHtml, type DiffPageResources } from './diff-html';
+import { webviewPageHtml, type DiffPageResources, type RuntimeResource } from './diff-html';
 
-export type CheckPageResources = DiffPageResources;
+export type CheckPageResources = DiffPageResources & RuntimeResource;
 
 export function checkPageHtml(resources: CheckPageResources): string {
   return webviewPageHtml(resources, 'Rosetta: numerical check', `  <header class="toolbar">

@@ -1,8 +1,10 @@
-// The check webview: one report at a time (webview/check-main.ts draws it), reused by every check. It reveals the
-// lines the report links to and hands "Re-run with a new seed" back to the command that ran the check.
+// The check webview: one report at a time (webview/check-main.ts draws it), reused by every check. It opens as a
+// check starts, runs the check's models when the server asks for the 'webgpu' backend (the page holds the
+// onnxruntime-web WebGPU runtime), reveals the lines the report links to, and hands "Re-run with a new seed" back to
+// the command that ran the check.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { CheckParams } from '../../server/src/protocol';
+import type { CheckParams, RunModelParams, RunModelResult } from '../../server/src/protocol';
 import { checkPageHtml } from './check-html';
 import type { CheckExtensionMessage, CheckViewModel, CheckWebviewMessage } from './check-messages';
 
@@ -14,66 +16,118 @@ export interface CheckRun {
 }
 
 const VIEW_TYPE = 'rosetta.check';
+/** a page that has not loaded by then is taken to have no WebGPU: the check runs in the server */
+const READY_TIMEOUT_MS = 10_000;
+
+interface PendingRun {
+  resolve(result: RunModelResult): void;
+  reject(error: Error): void;
+}
 
 export class CheckPanel {
   private static current: CheckPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** the converted code the report's target lines refer to, opened on the first click */
   private target: Thenable<vscode.TextDocument> | undefined;
+  private run: CheckRun | undefined;
+  private readonly webgpu: Promise<boolean>;
+  private reportWebGpu!: (adapter: boolean) => void;
+  private readonly pending = new Map<number, PendingRun>();
+  private nextRunId = 0;
 
-  static createOrShow(extensionUri: vscode.Uri, run: CheckRun, rerun: (run: CheckRun) => unknown) {
-    if (CheckPanel.current) {
-      CheckPanel.current.panel.reveal(undefined, true);
-      CheckPanel.current.show(run);
-      return;
+  /** The panel, revealed or opened, showing that a check runs. */
+  static open(extensionUri: vscode.Uri, rerun: (run: CheckRun) => unknown): CheckPanel {
+    const current = CheckPanel.current;
+    if (current) {
+      current.panel.reveal(undefined, true);
+    } else {
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Check', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        // the page's runtime and a model it runs would be lost with the page
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'webview')],
+      });
+      CheckPanel.current = new CheckPanel(panel, extensionUri, rerun);
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, panelTitle(run), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'webview')],
-    });
-    CheckPanel.current = new CheckPanel(panel, extensionUri, run, rerun);
+    CheckPanel.current!.post({ type: 'running' });
+    return CheckPanel.current!;
   }
 
-  /** A check started from the panel's button: the page shows it runs. */
-  static showRunning() {
-    CheckPanel.current?.post({ type: 'running' });
+  /** Runs a model in the open panel's page (rosetta/runModel). */
+  static runModel(params: RunModelParams): Promise<RunModelResult> {
+    if (!CheckPanel.current) return Promise.reject(new Error('the check panel is closed: no webview to run the model in'));
+    return CheckPanel.current.runModel(params);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private run: CheckRun, private readonly rerun: (run: CheckRun) => unknown) {
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly rerun: (run: CheckRun) => unknown) {
     const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     webview.html = checkPageHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'check-webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'check-webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'webview', 'check.css')).toString(),
+      runtimeBase: `${webview.asWebviewUri(dist).toString()}/`,
     });
+    const ready = new Promise<boolean>((resolve) => (this.reportWebGpu = resolve));
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_TIMEOUT_MS));
+    this.webgpu = Promise.race([ready, late]);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     webview.onDidReceiveMessage((message: CheckWebviewMessage) => this.answer(message), null, this.disposables);
   }
 
-  dispose() {
-    CheckPanel.current = undefined;
-    this.panel.dispose();
-    this.disposables.splice(0).forEach((d) => d.dispose());
+  /** Whether the page found a WebGPU adapter. */
+  hasWebGpu(): Promise<boolean> {
+    return this.webgpu;
   }
 
-  /** The webview asks with `ready` once loaded (again after being hidden), so this also reaches a fresh page. */
-  private show(run: CheckRun) {
+  show(run: CheckRun) {
     if (run !== this.run) this.target = undefined;
     this.run = run;
-    this.panel.title = panelTitle(run);
+    this.panel.title = `Check ${run.view.entry}`;
     this.post({ type: 'show', view: run.view });
   }
 
+  /** The check stopped without a report: the page says why. */
+  fail(message: string) {
+    this.post({ type: 'failed', message });
+  }
+
+  private runModel(params: RunModelParams): Promise<RunModelResult> {
+    const id = this.nextRunId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: 'run', id, params });
+    });
+  }
+
+  private dispose() {
+    CheckPanel.current = undefined;
+    this.panel.dispose();
+    this.disposables.splice(0).forEach((d) => d.dispose());
+    this.pending.forEach((run) => run.reject(new Error('the check panel was closed while it ran a model')));
+    this.pending.clear();
+  }
+
+  /** The page says `ready` once loaded, so a report shown before that is shown again. */
   private answer(message: CheckWebviewMessage) {
-    if (message.type === 'ready') this.show(this.run);
-    else if (message.type === 'rerun') void this.rerun(this.run);
-    else void this.reveal(message.side === 'source' ? Promise.resolve(this.run.document) : this.targetDocument(), message.line);
+    if (message.type === 'ready') {
+      this.reportWebGpu(message.webgpu);
+      if (this.run) this.show(this.run);
+    } else if (message.type === 'ran') this.settle(message.id, message.result, message.error);
+    else if (message.type === 'rerun') void (this.run && this.rerun(this.run));
+    else if (this.run) void this.reveal(message.side === 'source' ? Promise.resolve(this.run.document) : this.targetDocument(this.run), message.line);
+  }
+
+  private settle(id: number, result: RunModelResult | undefined, error: string | undefined) {
+    const run = this.pending.get(id);
+    this.pending.delete(id);
+    if (result) run?.resolve(result);
+    else run?.reject(new Error(`the check panel could not run the model: ${error}`));
   }
 
   /** The target file the check compared with, else the conversion it made, in an untitled document. */
-  private targetDocument(): Thenable<vscode.TextDocument> {
-    const { params, view } = this.run;
+  private targetDocument({ params, view }: CheckRun): Thenable<vscode.TextDocument> {
     this.target ??= params.targetUri
       ? vscode.workspace.openTextDocument(vscode.Uri.parse(params.targetUri))
       : vscode.workspace.openTextDocument({ language: 'python', content: view.report.target ?? '' });
@@ -89,10 +143,6 @@ export class CheckPanel {
   private post(message: CheckExtensionMessage) {
     void this.panel.webview.postMessage(message);
   }
-}
-
-function panelTitle({ view }: CheckRun): string {
-  return `Check ${view.entry}`;
 }
 
 /** The column the document is shown in, so that it opens there rather than over the panel. */

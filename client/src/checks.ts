@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LSPErrorCodes, WorkDoneProgress, type CodeLens, type LanguageClient } from 'vscode-languageclient/node';
-import { CheckCommand, CheckRequestMethod, type CheckCommandArgument, type CheckParams, type CheckReport } from '../../server/src/protocol';
+import { CheckCommand, CheckRequestMethod, RunModelRequestMethod, type CheckCommandArgument, type CheckParams, type CheckReport, type RunModelParams } from '../../server/src/protocol';
 import { CheckPanel, type CheckRun } from './check-panel';
 import { conversionScope, definitionName } from './scope';
 
@@ -24,7 +24,9 @@ export class Checks {
     private readonly log: vscode.LogOutputChannel,
     /** the entry and inputs last used per definition, offered again next time */
     private readonly memory: vscode.Memento,
-  ) {}
+  ) {
+    client.onRequest(RunModelRequestMethod, (params: RunModelParams) => CheckPanel.runModel(params));
+  }
 
   async check(argument?: unknown) {
     if (!vscode.workspace.isTrusted) {
@@ -46,23 +48,30 @@ export class Checks {
     await this.run(subject.document, params);
   }
 
+  /** Opens the panel first: with the 'auto' or 'webgpu' setting and a WebGPU adapter in its page, the server hands
+   *  the models to the page to run (rosetta/runModel); otherwise they run in the server, on WebAssembly. */
   private async run(document: vscode.TextDocument, params: CheckParams) {
-    const backend = vscode.workspace.getConfiguration('rosetta.check', document.uri).get<string>('backend', 'auto');
+    const requestedBackend = vscode.workspace.getConfiguration('rosetta.check', document.uri).get<string>('backend', 'auto');
+    const panel = CheckPanel.open(this.extensionUri, (previous) => this.rerun(previous));
     try {
-      const report = await this.send(params);
-      this.log.info(`checked ${params.entry} of ${path.basename(document.uri.path)} (seed ${params.seed}): ${report.verdict}`);
-      const run: CheckRun = { document, params, view: checkView(document, params, backend, report) };
-      CheckPanel.createOrShow(this.extensionUri, run, (previous) => this.rerun(previous));
+      const webgpuAdapter = await panel.hasWebGpu();
+      const backend = requestedBackend !== 'wasm' && webgpuAdapter ? 'webgpu' : 'wasm';
+      const report = await this.send({ ...params, backend });
+      this.log.info(`checked ${params.entry} of ${path.basename(document.uri.path)} (seed ${params.seed}, ${report.backend}): ${report.verdict}`);
+      panel.show({ document, params, view: { ...checkView(document, params, report), requestedBackend, webgpuAdapter } });
     } catch (e) {
-      if (isCancellation(e)) return this.log.info(`the check of ${params.entry} was cancelled`);
+      if (isCancellation(e)) {
+        panel.fail('cancelled');
+        return this.log.info(`the check of ${params.entry} was cancelled`);
+      }
       const message = e instanceof Error ? e.message : String(e);
+      panel.fail(message);
       this.log.error(`cannot check ${params.entry}: ${message}`);
       void vscode.window.showErrorMessage(`Rosetta: cannot check ${params.entry}: ${message}`);
     }
   }
 
   private rerun({ document, params }: CheckRun) {
-    CheckPanel.showRunning();
     return this.run(document, { ...params, seed: Math.floor(Math.random() * 2 ** 31) });
   }
 
@@ -125,7 +134,7 @@ export class Checks {
   }
 }
 
-function checkView(document: vscode.TextDocument, params: CheckParams, requestedBackend: string, report: CheckReport) {
+function checkView(document: vscode.TextDocument, params: CheckParams, report: CheckReport) {
   return {
     entry: params.entry,
     fileName: path.basename(document.uri.path),
@@ -133,7 +142,6 @@ function checkView(document: vscode.TextDocument, params: CheckParams, requested
     inputs: params.inputs,
     seed: params.seed ?? 0,
     tolerance: { rtol: params.rtol ?? 1e-4, atol: params.atol ?? 1e-5 },
-    requestedBackend,
     report,
   };
 }

@@ -12,14 +12,23 @@ export interface DiffPageResources {
 
 export const RUN_CHECK_TOOLTIP = 'Check the conversion numerically: run both on the same random inputs and weights and compare every output';
 
-/** A webview page under the extension's content security policy: the nonce'd script, the page's stylesheet, a body. */
-export function webviewPageHtml({ cspSource, nonce, scriptUri, styleUri }: DiffPageResources, title: string, body: string): string {
-  const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+/** Where a page's onnxruntime-web finds its wasm (the extension's dist/ folder, ending in a slash). */
+export interface RuntimeResource {
+  runtimeBase: string;
+}
+
+/** A webview page under the extension's content security policy: the nonce'd script, the page's stylesheet, a body.
+ *  A page with a runtime may also compile WebAssembly and fetch the runtime's files, from the resource roots only. */
+export function webviewPageHtml(resources: DiffPageResources & Partial<RuntimeResource>, title: string, body: string): string {
+  const { cspSource, nonce, scriptUri, styleUri, runtimeBase } = resources;
+  const script = `script-src 'nonce-${nonce}'${runtimeBase ? ` 'wasm-unsafe-eval'` : ''}`;
+  const policy = [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, script, ...(runtimeBase ? [`connect-src ${cspSource}`] : [])].join('; ');
+  const runtime = runtimeBase ? `\n  <meta name="rosetta-runtime" content="${runtimeBase}">` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${policy}">
+  <meta http-equiv="Content-Security-Policy" content="${policy}">${runtime}
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${styleUri}">
   <title>${title}</title>

@@ -14,7 +14,7 @@ const USAGE = `usage:
   rosetta check FILE --to jax --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
                 [--seed N] [--rtol R] [--atol A] [--train] [--json]
   rosetta coverage [--lowering] [--results FILE] [--json]
-  rosetta lsp --stdio`;
+  rosetta lsp --stdio|--node-ipc`;
 
 class UsageError extends Error {}
 

@@ -4,10 +4,11 @@ import { firstSyntaxError, parsePython, type Node } from './parser';
 import { type Arg, evalLiteral } from './pyvalue';
 import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling, type ModuleSpelling } from './catalogue/index';
 import { bind, BindError, type Bound } from './catalogue/signature';
-import { makeEmitter, UnsupportedError } from './catalogue/emitter';
-import type { ResultKind } from './catalogue/types';
+import { explicitNotes, makeEmitter, UnsupportedError, type Explicit } from './catalogue/emitter';
+import type { OpEntry, ResultKind, Status } from './catalogue/types';
 import { containers, dtypeNames, constants, specialFunctions } from './catalogue/torch-special';
 import { preludeFor } from './prelude/prelude';
+import { functionHazards, type HazardCode, type Rewrite, type TypeKnowledge } from './hazards';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -17,6 +18,10 @@ export interface Diagnostic {
   severity: Severity;
   message: string;
   api?: string;
+  /** a construct that converts but may behave differently (hazards.ts) */
+  hazard?: HazardCode;
+  /** a change to the torch source that removes the hazard */
+  rewrite?: Rewrite;
 }
 
 /** One recognised torch call: where it was, what it became, and the differences worth knowing. */
@@ -25,6 +30,9 @@ export interface MappingEntry {
   api: string;
   op: string;
   target: string;
+  /** this call's status: 'explicit' where its emission passed arguments against JAX's defaults or used a helper */
+  status: Status;
+  /** the differences this call's emission made explicit first, then the entry's notes */
   notes: string[];
 }
 
@@ -96,8 +104,11 @@ class Converter {
   private scopes: FunctionScope[] = [];
   private classes: ClassInfo[] = [];
   private emitter = makeEmitter((name) => this.helpers.add(name));
-  /** what each converted call returns, by node id: the overload that applied decides (torch.max(x) vs torch.max(x, 1)) */
-  private appliedKinds = new Map<number, ResultKind>();
+  /** what the last entry emission made explicit, for the mapping recorded next */
+  private lastExplicit?: { explicit: Explicit; written: Arg[] };
+  /** the op each converted call became, by node id: the overload that applied decides what it returns (torch.max(x) vs
+   *  torch.max(x, 1)) */
+  private appliedOps = new Map<number, OpEntry>();
   private usesModules = false;
 
   constructor(private readonly source: string) {}
@@ -289,8 +300,8 @@ class Converter {
   }
 
   private callKind(node: Node): Kind {
-    const applied = this.appliedKinds.get(node.id);
-    if (applied) return applied;
+    const applied = this.appliedOps.get(node.id);
+    if (applied) return applied.returns ?? 'tensor';
     const fn = node.childForFieldName('function')!;
     if (this.kindOf(fn) === 'module') return this.moduleResult(fn);
     const path = this.qualify(fn);
@@ -462,7 +473,9 @@ class Converter {
       const afterParams = returnType
         ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
         : this.source.slice(params.endIndex, body.startIndex);
-      return head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.emitBody(body, scope.buildsModules && !!cls?.readsTraining);
+      const text = head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.emitBody(body, scope.buildsModules && !!cls?.readsTraining);
+      this.reportHazards(body);
+      return text;
     } finally {
       this.scopes.pop();
     }
@@ -713,7 +726,7 @@ class Converter {
     if (flaxClass && node.parent?.parent?.type === 'call' && node.parent.parent.childForFieldName('function')?.text === 'isinstance') return flaxClass;
     try {
       const factory = this.moduleFactory(spelling);
-      this.record(node, path, spelling.module.name, spelling.module.jaxSpelling, spelling.module.notes ?? []);
+      this.record(node, path, spelling.module.name, spelling.module.jaxSpelling, spelling.module.notes ?? [], spelling.module.status);
       return factory;
     } catch (e) {
       return this.failed(node, path, e);
@@ -729,7 +742,8 @@ class Converter {
       const fixed = (name: string, defaultText?: string) => fixable.slice(0, level).some((f) => f(name, defaultText));
       const bound: Bound = Object.fromEntries(sig.params.map((p) => [p.name, fixed(p.name, p.defaultText) ? { text: p.defaultText!, lit: p.default } : { text: p.name }]));
       try {
-        const body = module.jax(bound, this.emitter);
+        // a factory's parameters are its caller's to fill: none of them is a torch default
+        const body = this.emitEntry(Object.values(bound), () => module.jax(bound, this.emitter));
         const params = sig.params.filter((p) => !fixed(p.name, p.defaultText)).map((p) => `${p.variadic ? '*' : ''}${p.name}${p.defaultText !== undefined ? `=${p.defaultText}` : ''}`);
         const rngsParam = sig.params.some((p) => p.variadic || (p.keywordOnly && !fixed(p.name, p.defaultText))) ? 'rngs=None' : '*, rngs=None';
         return `(lambda ${[...params, rngsParam].join(', ')}: ${body})`;
@@ -839,8 +853,8 @@ class Converter {
     if (module) {
       try {
         const bound = bind(module.sig, args.positional, args.keywords);
-        const text = module.module.jax(bound, this.emitter);
-        this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? []);
+        const text = this.emitEntry(writtenArgs(args), () => module.module.jax(bound, this.emitter));
+        this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? [], module.module.status);
         return this.warnOutsideBuilders(node, text);
       } catch (e) {
         return this.failed(node, path, e);
@@ -849,7 +863,7 @@ class Converter {
     const special = specialFunctions[path];
     if (special) {
       try {
-        const text = special(args.positional, args.keywords, this.emitter);
+        const text = this.emitEntry(writtenArgs(args), () => special(args.positional, args.keywords, this.emitter));
         this.record(node, path, path.split('.').pop()!, text.split('(')[0], []);
         return text;
       } catch (e) {
@@ -881,9 +895,9 @@ class Converter {
     if (spelling.op.random && !this.scopes.some((s) => s.buildsModules)) {
       throw new UnsupportedError('random numbers need a key: they are converted where modules are built, from rngs');
     }
-    const text = spelling.op.jax(bound, this.emitter);
-    this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? []);
-    this.appliedKinds.set(node.id, spelling.op.returns ?? 'tensor');
+    const text = this.emitEntry(writtenArgs({ positional, keywords }), () => spelling.op.jax(bound, this.emitter));
+    this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? [], spelling.op.status);
+    this.appliedOps.set(node.id, spelling.op);
     return text;
   }
 
@@ -904,8 +918,20 @@ class Converter {
 
   // ---- reporting ------------------------------------------------------------------------------------------------
 
-  private record(node: Node, api: string, op: string, target: string, notes: string[]) {
-    this.mappings.push({ line: node.startPosition.row + 1, api, op, target, notes });
+  /** Runs a catalogue entry's emission, keeping what it made explicit for the mapping recorded next. */
+  private emitEntry(written: Arg[], emit: () => string): string {
+    this.emitter.takeExplicit();
+    const text = emit();
+    this.lastExplicit = { explicit: this.emitter.takeExplicit(), written };
+    return text;
+  }
+
+  /** An entry's manual 'approximate' stands; otherwise the emission decides between exact and explicit. */
+  private record(node: Node, api: string, op: string, target: string, notes: string[], entryStatus?: Status) {
+    const differences = this.lastExplicit ? explicitNotes(this.lastExplicit.explicit, this.lastExplicit.written) : [];
+    this.lastExplicit = undefined;
+    const status = entryStatus === 'approximate' ? entryStatus : differences.length ? 'explicit' : entryStatus ?? 'exact';
+    this.mappings.push({ line: node.startPosition.row + 1, api, op, target, status, notes: [...differences, ...notes] });
   }
 
   /** A call the catalogue rejected is kept and marked; so is one whose entry failed, so one bad entry costs one call. */
@@ -920,6 +946,20 @@ class Converter {
     this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'error', message, api });
     this.pendingMarkers.push({ message, disables: disablesStatement(api) });
     return node.text;
+  }
+
+  /** Read once the body is converted, while its scope still says which names hold tensors. */
+  private reportHazards(body: Node) {
+    const types: TypeKnowledge = {
+      isTensor: (n) => isTensorKind(this.kindOf(n)),
+      isScalar: (n) => this.kindOf(n) === 'scalar',
+      appliedOp: (call) => this.appliedOps.get(call.id),
+      qualify: (n) => this.qualify(n),
+      torchName: [...this.aliases].find(([, path]) => path === 'torch')?.[0],
+    };
+    for (const { node, code, message, rewrite } of functionHazards(body, types)) {
+      this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'warning', message, hazard: code, ...(rewrite ? { rewrite } : {}) });
+    }
   }
 
   private warn(node: Node, message: string) {
@@ -943,6 +983,11 @@ class Converter {
 
 /** Torch-only weight initialisation and module introspection: a statement using them would fail in JAX, so it is
  *  kept as a comment (with `pass` keeping the block valid); weights come from load_torch_state_dict. */
+/** The arguments a call wrote, positional and keyword. */
+function writtenArgs(args: { positional: Arg[]; keywords: Record<string, Arg> }): Arg[] {
+  return [...args.positional, ...Object.values(args.keywords)];
+}
+
 function disablesStatement(api: string): boolean {
   return api.startsWith('torch.nn.init.') || (api.startsWith('torch.nn.Module.') && TORCH_MODULE_METHODS.has(api.slice('torch.nn.Module.'.length)));
 }

@@ -3,11 +3,23 @@ import * as fs from 'node:fs';
 import { mappedApis } from './catalogue/index';
 
 export const DEFAULT_RESULTS = 'test-output/conformance.json';
+/** the summary of DEFAULT_RESULTS that the build ships in the extension, which has no test output */
+export const SHIPPED_SUMMARY = 'dist/conformance.json';
 
 /** One conformance case as the runner records it: the torch APIs its conversion used, and the real verdict. */
 export interface CaseResult { id: string; apis: string[]; passed: boolean; detail?: string }
 
-export interface CoverageReport { mapped: number; confirmed: number; failing: string[]; unconfirmed: string[]; text: string }
+export type ApiConfirmation = 'confirmed' | 'failing' | 'unconfirmed';
+
+export interface CoverageReport {
+  mapped: number;
+  confirmed: number;
+  failing: string[];
+  unconfirmed: string[];
+  /** every mapped API's verdict: what hover shows, and what the packaged extension ships (dist/conformance.json) */
+  apis: Record<string, ApiConfirmation>;
+  text: string;
+}
 
 export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   const apis = mappedApis();
@@ -34,7 +46,9 @@ export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   ];
   if (failing.length) lines.push(`failing: ${failing.join(', ')}`);
   if (unconfirmed.length) lines.push(`not exercised by any case: ${unconfirmed.join(', ')}`);
-  return { mapped: apis.length, confirmed: confirmed.length, failing, unconfirmed, text: lines.join('\n') + '\n' };
+  const verdict = (a: string): ApiConfirmation => (failed.has(a) ? 'failing' : passed.has(a) ? 'confirmed' : 'unconfirmed');
+  const perApi = Object.fromEntries(apis.map((a) => [a, verdict(a)]));
+  return { mapped: apis.length, confirmed: confirmed.length, failing, unconfirmed, apis: perApi, text: lines.join('\n') + '\n' };
 }
 
 export const DEFAULT_LOWERING_RESULTS = 'test-output/lowering.json';

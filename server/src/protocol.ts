@@ -2,6 +2,7 @@
 // this file free of runtime dependencies, so the client can bundle it without the engine.
 import type { Diagnostic, MappingEntry } from './convert';
 import type { CheckReport } from './check/report';
+import type { RunModelParams, RunModelResult } from './check/onnx/wire';
 
 /** A zero-based LSP range (UTF-16 columns), as in the LSP specification. */
 export interface LspRange {
@@ -53,11 +54,20 @@ export interface CheckParams {
   rtol?: number;
   atol?: number;
   mode?: 'eval' | 'train';
+  /** where the traced graphs run: 'wasm' (the default) in the server; 'webgpu' in the client, which the server asks
+   *  with rosetta/runModel (the VS Code client runs them in the check panel's webview, on WebGPU when it has an adapter) */
+  backend?: 'wasm' | 'webgpu';
   /** a client-created progress token (LSP WorkDoneProgressParams) */
   workDoneToken?: string | number;
 }
 
 export type { CheckReport };
+
+/** `rosetta/runModel`, from the server to a client that asked for the 'webgpu' backend: run an encoded ONNX model once
+ *  on the given feeds and answer every output, and the backend it ran on. */
+export const RunModelRequestMethod = 'rosetta/runModel';
+
+export type { RunModelParams, RunModelResult };
 
 /** Command of the "Check" CodeLens above each nn.Module class; its single argument is a CheckCommandArgument. */
 export const CheckCommand = 'rosetta.check';

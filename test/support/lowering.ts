@@ -59,7 +59,7 @@ async function traceSnippet(framework: 'torch' | 'jax', createHost: (tracer: Tra
       entry: s.entry, inputs, mode: s.mode ?? 'eval',
       ...(weightsFrom ? { constructorExtra: 'rngs=nnx.Rngs(0)', loader: 'load_torch_state_dict', weightsFrom } : {}),
     });
-    const values = await evaluate(host, [...traced.outputs.map((o) => o.sym), ...traced.state.map((e) => e.sym)]);
+    const { values } = await evaluate(host, [...traced.outputs.map((o) => o.sym), ...traced.state.map((e) => e.sym)]);
     const state = traced.state.map((e, i) => ({ name: e.name, value: values[traced.outputs.length + i] }));
     return { outputs: values.slice(0, traced.outputs.length), state };
   } catch (error) {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { checkPageHtml } from '../../client/src/check-html';
-import { diffPageHtml, type DiffPageResources } from '../../client/src/diff-html';
+import { diffPageHtml, type DiffPageResources, type RuntimeResource } from '../../client/src/diff-html';
 import { repoRoot } from './python';
 
 /** playwright-core from node_modules at run time: the test bundles cannot hold it (it reads its own package.json) */
@@ -19,13 +19,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 const RESOURCE_ROOTS = ['dist', 'webview'];
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css' };
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 /** Each webview's page, script and stylesheet, as its panel (client/src/diff-panel.ts, check-panel.ts) loads them. */
 const PAGES = {
   diff: { html: diffPageHtml, script: 'dist/webview.js', style: 'webview/diff.css' },
   check: { html: checkPageHtml, script: 'dist/check-webview.js', style: 'webview/check.css' },
-} satisfies Record<string, { html: (resources: DiffPageResources) => string; script: string; style: string }>;
+} satisfies Record<string, { html: (resources: DiffPageResources & RuntimeResource) => string; script: string; style: string }>;
 
 export interface WebviewHost {
   url: string;
@@ -50,7 +50,7 @@ export async function startWebviewHost(root: string, page: keyof typeof PAGES = 
 
 function pageHtml(page: keyof typeof PAGES, origin: string): string {
   const { html, script, style } = PAGES[page];
-  return html({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/${script}`, styleUri: `${origin}/${style}` });
+  return html({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/${script}`, styleUri: `${origin}/${style}`, runtimeBase: `${origin}/dist/` });
 }
 
 function send(response: http.ServerResponse, status: number, contentType: string, body: string | Buffer) {

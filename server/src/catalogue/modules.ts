@@ -683,18 +683,17 @@ export const nnModules: ModuleEntry[] = [
       checkFactory(a, e);
       const { features, axes } = normalizedShape(a.normalized_shape);
       return e.call('nnx.LayerNorm', [features], {
-        epsilon: a.eps.text,
+        epsilon: [a.eps, '1e-6', 'always'],
         use_bias: [both(a.elementwise_affine, a.bias), 'True'],
         use_scale: [a.elementwise_affine, 'True'],
         reduction_axes: [axes ?? '-1', '-1'],
         feature_axes: [axes ?? '-1', '-1'],
-        use_fast_variance: 'False',
+        use_fast_variance: ['False', 'True'],
         rngs: 'rngs',
       });
     },
     jaxSpelling: 'nnx.LayerNorm(num_features, epsilon=eps, use_fast_variance=False, rngs=rngs)',
     notes: [
-      'epsilon is passed explicitly: Flax defaults to 1e-6, PyTorch to 1e-5',
       'use_fast_variance=False: Flax\'s default E[x²] - E[x]² loses precision where PyTorch computes the variance in two passes',
       'a normalized_shape of several dims becomes reduction_axes = feature_axes = those dims, with the scale kept flat (load_torch_state_dict flattens the weight)',
       'a normalized_shape that is not a literal is taken as an int',
@@ -715,17 +714,17 @@ export const nnModules: ModuleEntry[] = [
       checkFactory(a, e);
       const layer = e.call('nnx.GroupNorm', [a.num_channels], {
         num_groups: a.num_groups,
-        epsilon: a.eps.text,
+        epsilon: [a.eps, '1e-6', 'always'],
         use_bias: [both(a.affine, a.bias), 'True'],
         use_scale: [a.affine, 'True'],
-        use_fast_variance: 'False',
+        use_fast_variance: ['False', 'True'],
         rngs: 'rngs',
       });
       return `${e.helper('ChannelsFirst')}(${layer})`;
     },
     jaxSpelling: 'ChannelsFirst(nnx.GroupNorm(num_channels, num_groups=num_groups, epsilon=eps, use_fast_variance=False))',
     notes: [
-      'num_groups and epsilon are passed explicitly: Flax defaults to 32 groups and 1e-6',
+      'num_groups is passed explicitly: Flax defaults to 32 groups',
       'channels-first data is kept: ChannelsFirst moves the channels last around nnx.GroupNorm',
       FACTORY_NOTE,
     ],
@@ -743,7 +742,7 @@ export const nnModules: ModuleEntry[] = [
       checkFactory(a, e);
       const { features, axes } = normalizedShape(a.normalized_shape);
       return e.call('nnx.RMSNorm', [features], {
-        epsilon: a.eps.lit === null ? 'float(jnp.finfo(jnp.float32).eps)' : a.eps.text,
+        epsilon: a.eps.lit === null ? ['float(jnp.finfo(jnp.float32).eps)', '1e-6'] : [a.eps, '1e-6', 'always'],
         use_scale: [a.elementwise_affine, 'True'],
         reduction_axes: [axes ?? '-1', '-1'],
         feature_axes: [axes ?? '-1', '-1'],
@@ -804,7 +803,6 @@ export const nnModules: ModuleEntry[] = [
     },
     "jax.nn.gelu(x, approximate=(approximate == 'tanh'))",
     ['GELU()', "GELU(approximate='tanh')"],
-    ["jax.nn.gelu defaults to the tanh approximation, PyTorch to the exact erf form: approximate=False is written out"],
   ),
   activation('SiLU', noInplace, (_a, x) => `jax.nn.silu(${x})`, 'jax.nn.silu', ['SiLU()', 'SiLU(inplace=True)']),
   activation('Mish', noInplace, (_a, x) => `jax.nn.mish(${x})`, 'jax.nn.mish', ['Mish()', 'Mish(True)']),

@@ -21,9 +21,12 @@ export interface ConformanceCase {
   statistics?: { rtol: number; atol: number };
 }
 
+export type KeywordWithDefault = [Arg | string, string] | [Arg | string, string, 'always'];
+
 export interface Emitter {
-  /** a call text; keyword arguments equal to the target default (given as text) are left out */
-  call(fn: string, positional: Array<Arg | string>, keywords?: Record<string, Arg | string | [Arg | string, string]>): string;
+  /** a call text. A keyword given as [value, JAX default text] is left out where it equals that default, and is a
+   *  difference hover reports where it does not; [value, default, 'always'] keeps it even where equal, as written. */
+  call(fn: string, positional: Array<Arg | string>, keywords?: Record<string, Arg | string | KeywordWithDefault>): string;
   /** registers a helper from the JAX prelude and returns its name */
   helper(name: string): string;
   /** aborts the conversion of this call with a reason shown to the user */

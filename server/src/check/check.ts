@@ -8,10 +8,13 @@ import { createJaxHost } from './hosts/jax';
 import { createTorchHost } from './hosts/torch';
 import { drawInput, Random, type InputSpec } from './inputs';
 import { PyError, StepBudgetExceeded, Unsupported } from './interp';
+import { wasmRunner } from './onnx/runtime';
+import type { Backend, ModelRunner } from './onnx/session';
 import type { Tensor } from './onnx/tensor';
 import { evaluate, traceProgram, type NamedTensor, type TracedProgram } from './trace/program';
 import { ShapeError } from './trace/ops';
-import { DataDependent, NotLowered, Tracer } from './trace/tracer';
+import type { TraceHost } from './trace/host';
+import { DataDependent, NotLowered, Tracer, type Sym } from './trace/tracer';
 import type { Blocker, CheckReport, OutputReport, Verdict } from './report';
 import { ModelTooLarge, SeededWeights } from './weights';
 
@@ -26,6 +29,8 @@ export interface CheckRequest {
   seed: number;
   tolerance: Tolerance;
   mode?: 'eval' | 'train';
+  /** where the traced graphs run: onnxruntime-web on WebAssembly in this process unless another runner is given */
+  runner?: ModelRunner;
   /** sees the inputs and the source's weights (state_dict) the check used, so that others can rerun the same pair */
   observe?: (used: { inputs: NamedTensor[]; state: NamedTensor[] }) => void;
 }
@@ -48,8 +53,15 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
       timings[name] = Math.round((performance.now() - start) * 10) / 10;
     }
   };
+  const runner = request.runner ?? wasmRunner();
+  const backends = new Set<Backend>();
+  const run = async (host: TraceHost, syms: Sym[]) => {
+    const { values, backend } = await evaluate(host, syms, runner);
+    backends.add(backend);
+    return values;
+  };
   const report = (verdict: Verdict, extra: Partial<CheckReport>): CheckReport => ({
-    verdict, outputs: [], firstDivergence: null, unsupported: [], notes: [], backend: 'wasm', timingsMs: timings, ...extra,
+    verdict, outputs: [], firstDivergence: null, unsupported: [], notes: [], ...backendFacts(backends), timingsMs: timings, ...extra,
   });
 
   const conversion = request.target === undefined ? time('convert', () => convertTorchToJax(request.source)) : undefined;
@@ -63,7 +75,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   const source = time('traceSource', () => attempt('source', request.source, () => traceProgram(sourceHost, request.source, { entry: request.entry, inputs, mode })));
   if ('blocker' in source) return report('unsupported', { unsupported: [source.blocker], notes, target: conversion?.code });
 
-  const sourceValues = await timeAsync('runSource', () => evaluate(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)]));
+  const sourceValues = await timeAsync('runSource', () => run(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)]));
   const [sourceOutputs, sourceRecords, stateValues] = splitAt(sourceValues, source.outputs.length, source.records.length);
 
   request.observe?.({ inputs, state: source.state.map((s, i) => ({ name: s.name, value: stateValues[i] })) });
@@ -76,7 +88,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   })));
   if ('blocker' in target) return report('unsupported', { unsupported: [target.blocker], notes, target: conversion?.code });
 
-  const targetValues = await timeAsync('runTarget', () => evaluate(targetHost, [...target.outputs.map((o) => o.sym), ...target.records.map((r) => r.sym)]));
+  const targetValues = await timeAsync('runTarget', () => run(targetHost, [...target.outputs.map((o) => o.sym), ...target.records.map((r) => r.sym)]));
   const [targetOutputs, targetRecords] = splitAt(targetValues, target.outputs.length);
 
   return time('compare', () => {
@@ -88,6 +100,12 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
     const divergence = equivalent ? null : firstDivergence(recorded(source, sourceRecords), recorded(target, targetRecords), request.tolerance, { source: request.source, target: targetCode });
     return report(equivalent ? 'equivalent' : 'mismatch', { outputs, notes, target: conversion?.code, firstDivergence: divergence && withText(divergence, request.source, targetCode) });
   });
+}
+
+/** Where the graphs ran; a runner that fell back for one side only says so, both sides being on the CPU's terms. */
+function backendFacts(backends: Set<Backend>): Pick<CheckReport, 'backend' | 'backendNote'> {
+  if (backends.size <= 1) return { backend: [...backends][0] ?? 'wasm' };
+  return { backend: 'wasm', backendNote: 'the source and the target ran on different backends (WebGPU and WebAssembly)' };
 }
 
 function countMismatch(source: number, target: number): Partial<CheckReport> {

@@ -26,7 +26,10 @@ export interface CheckReport {
   unsupported: Blocker[];
   /** lines the conversion kept unconverted: they did not stop the check, but the user should know */
   notes: string[];
-  backend: 'wasm';
+  /** where onnxruntime-web ran the graphs: WebAssembly on the CPU, or WebGPU */
+  backend: 'wasm' | 'webgpu';
+  /** why the backend is not the one asked for, when it is not */
+  backendNote?: string;
   timingsMs: Record<string, number>;
   /** the converted program, when the check converted it */
   target?: string;

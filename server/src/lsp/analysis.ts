@@ -8,6 +8,8 @@ export interface Analysis {
   readonly tree: Tree;
   /** the whole file converted, or why it could not be: an InputError (syntax error, with its line) or an internal error */
   readonly conversion: ConversionResult | Error;
+  /** whether `conversion` has been computed (reading it computes it) */
+  readonly converted: boolean;
 }
 
 export function analyze(text: string, previousTree?: Tree): Analysis {
@@ -18,6 +20,9 @@ export function analyze(text: string, previousTree?: Tree): Analysis {
     tree,
     get conversion() {
       return (conversion ??= convertOrError(text));
+    },
+    get converted() {
+      return conversion !== undefined;
     },
   };
 }

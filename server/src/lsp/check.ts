@@ -5,6 +5,7 @@ import {
   type CancellationToken, type Disposable, type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import type { CheckReport } from '../check/report';
+import type { ModelRunner } from '../check/onnx/session';
 import { parseInputSpec, type InputSpec } from '../check/inputs';
 import type { CheckParams } from '../protocol';
 
@@ -18,6 +19,8 @@ export interface CheckRunRequest {
   seed: number;
   tolerance: { rtol: number; atol: number };
   mode?: 'eval' | 'train';
+  /** where the graphs run, when not in this process */
+  runner?: ModelRunner;
 }
 
 export type CheckRunner = (request: CheckRunRequest) => Promise<CheckReport>;

@@ -37,9 +37,11 @@ export function convertRange(analysis: Analysis, range?: Range): ConversionResul
   return analysis.conversion;
 }
 
-/** The conversion that covers a line: the whole file's, or while the file does not parse, that of the top-level
- *  statement around the line on its own (so hover keeps working in the parts of a half-typed file that parse). */
-export function conversionAround(analysis: Analysis, row: number): ConversionResult | undefined {
+/** The conversion that covers a line: the whole file's once it has been computed; before that (right after an edit),
+ *  that of the top-level statement around the line, which `statements` may hold already; and while the file does not
+ *  parse, that of the statement on its own (so hover keeps working in the parts of a half-typed file that parse). */
+export function conversionAround(analysis: Analysis, row: number, statements?: StatementConversions): ConversionResult | undefined {
+  if (statements && !analysis.converted && !analysis.tree.rootNode.hasError) return statements.around(analysis, row);
   if (!(analysis.conversion instanceof Error)) return analysis.conversion;
   const statement = topLevel(analysis.tree).find((s) => s.startPosition.row <= row && row <= s.endPosition.row);
   if (!statement || statement.hasError) return undefined;
@@ -55,29 +57,35 @@ function convertStatements(analysis: Analysis, statements: Node[]): ConversionRe
   const outline = outlineOf(analysis.tree);
   const chosen = new Set(statements.map((s) => s.id));
   const { text, documentRows } = fragment(outline, analysis.text.split('\n'), outline.filter((s) => chosen.has(s.node.id)));
-  const toDocumentLine = (line: number) => (documentRows[line - 1] ?? line - 1) + 1;
-  let result: ConversionResult;
   try {
-    result = convertTorchToJax(text);
+    return inDocumentLines(convertTorchToJax(text), documentRows);
   } catch (e) {
     if (!(e instanceof InputError) || e.line === undefined) throw e;
-    const line = toDocumentLine(e.line);
+    const line = documentLine(documentRows, e.line);
     throw new InputError(e.message.replace(/\bline \d+/, `line ${line}`), line, e.column);
   }
+}
+
+/** A fragment's conversion with the lines of its findings and mappings in the document. */
+function inDocumentLines(result: ConversionResult, documentRows: number[]): ConversionResult {
   return {
     code: result.code,
-    diagnostics: result.diagnostics.map((d) => ({ ...d, line: toDocumentLine(d.line) })),
-    mappings: result.mappings.map((m) => ({ ...m, line: toDocumentLine(m.line) })),
+    diagnostics: result.diagnostics.map((d) => ({ ...d, line: documentLine(documentRows, d.line) })),
+    mappings: result.mappings.map((m) => ({ ...m, line: documentLine(documentRows, m.line) })),
   };
 }
 
-/** The converter's findings for the whole document, found one top-level statement at a time (each with the file's
- *  imports, so that names resolve as in the file) and remembered by the text converted: an edit re-converts only the
- *  statements it touched, or all of them when it touches the imports. Definitions that depend on one another (a class
+function documentLine(documentRows: number[], fragmentLine: number): number {
+  return (documentRows[fragmentLine - 1] ?? fragmentLine - 1) + 1;
+}
+
+/** The document converted one top-level statement at a time (each with the file's imports, so that names resolve as
+ *  in the file), for diagnostics and for hover right after an edit. Conversions are remembered by the text converted:
+ *  an edit re-converts only the statements it touched, or all of them when it touches the imports. Definitions that depend on one another (a class
  *  derived from a module class defined elsewhere, a helper that builds modules) can come out differently than in the
  *  whole file: callers that need the whole file's findings exactly use Analysis.conversion. */
-export class StatementDiagnostics {
-  private byFragment = new Map<string, Diagnostic[]>();
+export class StatementConversions {
+  private byFragment = new Map<string, ConversionResult>();
   private planned?: { analysis: Analysis; fragments: StatementFragment[] };
 
   /** How many statements of() would convert afresh: the size of the work an edit left. */
@@ -88,17 +96,32 @@ export class StatementDiagnostics {
   /** Converts up to `limit` of the statements of() would convert afresh, ahead of it. Throws what the conversion of
    *  a statement throws. */
   convertAhead(analysis: Analysis, limit: number) {
-    for (const { text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(text, convertTorchToJax(text).diagnostics);
+    for (const { text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(text, convertTorchToJax(text));
+  }
+
+  /** The conversion of the top-level statement around a row, with the file's imports, in document lines: what hover
+   *  reads until the whole file's conversion is there. Undefined outside any statement, or where it does not parse. */
+  around(analysis: Analysis, row: number): ConversionResult | undefined {
+    const found = this.fragmentsOf(analysis).find(({ statement }) => statement.startRow <= row && row <= statement.endRow);
+    if (!found) return undefined;
+    try {
+      const result = this.byFragment.get(found.text) ?? convertTorchToJax(found.text);
+      this.byFragment.set(found.text, result);
+      return inDocumentLines(result, found.documentRows);
+    } catch (e) {
+      if (e instanceof InputError) return undefined;
+      throw e;
+    }
   }
 
   /** Throws what the conversion of a statement throws. */
   of(analysis: Analysis): Diagnostic[] {
-    const seen = new Map<string, Diagnostic[]>();
+    const seen = new Map<string, ConversionResult>();
     const found = this.fragmentsOf(analysis).flatMap(({ text, documentRows, statement }) => {
-      const diagnostics = seen.get(text) ?? this.byFragment.get(text) ?? convertTorchToJax(text).diagnostics;
-      seen.set(text, diagnostics);
+      const result = seen.get(text) ?? this.byFragment.get(text) ?? convertTorchToJax(text);
+      seen.set(text, result);
       // findings on the imports would come once per statement: the whole file's conversion reports those
-      return diagnostics
+      return result.diagnostics
         .map((d) => ({ ...d, line: documentRows[d.line - 1] + 1 }))
         .filter((d) => d.line - 1 >= statement.startRow && d.line - 1 <= statement.endRow);
     });

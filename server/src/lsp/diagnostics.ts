@@ -4,7 +4,7 @@ import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from
 import type { Tree } from '../parser';
 import { InputError, type Diagnostic, type Severity } from '../convert';
 import type { Analysis } from './analysis';
-import type { StatementDiagnostics } from './conversion';
+import type { StatementConversions } from './conversion';
 import { rangeOf } from './ranges';
 import { locateSyntaxError } from './syntax-error';
 
@@ -26,10 +26,10 @@ export function diagnosticsFor(analysis: Analysis): LspDiagnostic[] {
   return conversion.diagnostics.map((d) => converterDiagnostic(analysis.tree, d));
 }
 
-/** The same, found statement by statement (see StatementDiagnostics): quick after an edit, and the same as the whole
+/** The same, found statement by statement (see StatementConversions): quick after an edit, and the same as the whole
  *  file's unless definitions depend on one another. A file that does not parse needs no conversion to say so; a
  *  statement that fails to convert leaves the answer to the whole file's conversion. */
-export function diagnosticsByStatement(analysis: Analysis, statements: StatementDiagnostics): LspDiagnostic[] {
+export function diagnosticsByStatement(analysis: Analysis, statements: StatementConversions): LspDiagnostic[] {
   if (analysis.tree.rootNode.hasError) return [syntaxErrorDiagnostic(analysis)];
   try {
     return statements.of(analysis).map((d) => converterDiagnostic(analysis.tree, d));
@@ -39,17 +39,18 @@ export function diagnosticsByStatement(analysis: Analysis, statements: Statement
 }
 
 /** How many statements diagnosticsByStatement would convert afresh. */
-export function conversionsPending(analysis: Analysis, statements: StatementDiagnostics): number {
+export function conversionsPending(analysis: Analysis, statements: StatementConversions): number {
   return analysis.tree.rootNode.hasError ? 0 : statements.unconverted(analysis);
 }
 
-function converterDiagnostic(tree: Tree, d: Diagnostic): LspDiagnostic {
+export function converterDiagnostic(tree: Tree, d: Diagnostic): LspDiagnostic {
+  const code = d.hazard ?? d.api;
   return {
-    range: expressionRange(tree, d.line - 1, d.column - 1),
+    range: expressionRange(tree, d.line - 1, d.column - 1, d.hazard ? HAZARD_SPANS : CALL_SPANS),
     severity: SEVERITIES[d.severity],
     source: SOURCE,
     message: d.message,
-    ...(d.api ? { code: d.api } : {}),
+    ...(code ? { code } : {}),
   };
 }
 
@@ -66,10 +67,14 @@ function internalErrorDiagnostic(error: Error, text: string): LspDiagnostic {
   return { range: lineRange(text, 0), severity: DiagnosticSeverity.Error, source: SOURCE, message: `rosetta internal error: ${error.message}` };
 }
 
+const CALL_SPANS = ['attribute', 'call'];
+/** a hazard covers the indexing or the whole statement it is found at (`x[m]`, `y.add_(1)`, `x[m] = 0`) */
+const HAZARD_SPANS = [...CALL_SPANS, 'subscript', 'assignment', 'augmented_assignment'];
+
 /** The whole expression a finding starts at (`F.not_a_real_op(y)`, `x.foo().bar()`), found from its first character. */
-function expressionRange(tree: Tree, row: number, column: number): Range {
+function expressionRange(tree: Tree, row: number, column: number, spans: string[]): Range {
   let node = tree.rootNode.descendantForPosition({ row, column }) ?? tree.rootNode;
-  while (node.parent && ['attribute', 'call'].includes(node.parent.type) && node.parent.startIndex === node.startIndex) node = node.parent;
+  while (node.parent && spans.includes(node.parent.type) && node.parent.startIndex === node.startIndex) node = node.parent;
   return { start: { line: row, character: column }, end: rangeOf(node).end };
 }
 

@@ -7,7 +7,7 @@ import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling } from '
 import { describe } from '../catalogue/signature';
 import type { Status } from '../catalogue/types';
 import type { Analysis } from './analysis';
-import { conversionAround } from './conversion';
+import { conversionAround, type StatementConversions } from './conversion';
 import type { Confirmation, ConformanceResults } from './conformance';
 import { rangeOf } from './ranges';
 
@@ -31,13 +31,14 @@ const CONFIRMATION_LABELS: Record<Confirmation, string> = {
   'no-results': 'not yet confirmed: no conformance results found',
 };
 
-export function hoverAt(analysis: Analysis, position: Position, conformance: ConformanceResults): Hover | null {
+/** `statements`: the document's statement-by-statement conversions, read until the whole file's is computed. */
+export function hoverAt(analysis: Analysis, position: Position, conformance: ConformanceResults, statements?: StatementConversions): Hover | null {
   const reference = referenceAt(analysis.tree, position);
-  const conversion = reference && conversionAround(analysis, position.line);
+  const conversion = reference && conversionAround(analysis, position.line, statements);
   if (!reference || !conversion) return null;
   const named = (api: string) => lastSegment(api) === reference.name;
   const mapping = conversion.mappings.find((m) => m.line === reference.line && named(m.api));
-  if (mapping) return markdownHover(mappingMarkdown(mapping, conformance.confirmationOf(mapping.api)), reference.range);
+  if (mapping) return markdownHover(mappingMarkdown(mapping, conformance.confirmationOf(mapping.api), conformance.provenance()), reference.range);
   const unconverted = conversion.diagnostics.find((d) => d.api && d.line === reference.line && named(d.api));
   return unconverted ? markdownHover(unconvertedMarkdown(unconverted), reference.range) : null;
 }
@@ -55,12 +56,13 @@ export function referenceAt(tree: Tree, position: Position): Reference | undefin
   return { name, line: call.startPosition.row + 1, range: rangeOf(expression) };
 }
 
-export function mappingMarkdown(mapping: MappingEntry, confirmation: Confirmation | undefined): string {
+/** `provenance` names the conformance run the confirmation comes from (its date and framework versions). */
+export function mappingMarkdown(mapping: MappingEntry, confirmation: Confirmation | undefined, provenance?: string): string {
   const entry = catalogueEntry(mapping);
   const facts = [
-    entry && `**${STATUS_LABELS[entry.status ?? 'exact']}**`,
+    entry && `**${STATUS_LABELS[mapping.status]}**`,
     `canonical op \`${mapping.op}\``,
-    confirmation && CONFIRMATION_LABELS[confirmation],
+    confirmation && CONFIRMATION_LABELS[confirmation] + (confirmation !== 'no-results' && provenance ? ` (${provenance})` : ''),
   ].filter(Boolean);
   const parts = [`\`${mapping.api}\` → \`${mapping.target}\``, facts.join(' · ')];
   if (entry?.signatures.length) parts.push(['```python', ...entry.signatures, '```'].join('\n'));
@@ -73,16 +75,17 @@ export function unconvertedMarkdown(diagnostic: Diagnostic): string {
   return [`\`${diagnostic.api}\` → no JAX equivalent`, '**no equivalent** · kept as it was and marked `# rosetta: not converted`', reason].join('\n\n');
 }
 
-/** The catalogue's status and the torch signatures of every spelling the API has (overloads included). */
-function catalogueEntry(mapping: MappingEntry): { status?: Status; signatures: string[] } | undefined {
+/** The torch signatures of every spelling the API has (overloads included); the call's status comes from its
+ *  mapping, which the conversion derives from what the emission had to make explicit. */
+function catalogueEntry(mapping: MappingEntry): { signatures: string[] } | undefined {
   const module = moduleIndex.get(mapping.api);
-  if (module) return { status: module.module.status, signatures: [describe(module.sig)] };
+  if (module) return { signatures: [describe(module.sig)] };
   const spellings = spellingsOf(mapping.api);
   const op = spellings?.find((s) => s.op.name === mapping.op)?.op;
   if (!spellings || !op) return undefined;
   // in-place spellings (Tensor.add_) share the entry of Tensor.add; show them under the name the user wrote
   const signatures = spellings.map((s) => describe({ ...s.sig, path: mapping.api }));
-  return { status: op.status, signatures: [...new Set(signatures)] };
+  return { signatures: [...new Set(signatures)] };
 }
 
 function spellingsOf(api: string): FunctionSpelling[] | undefined {

@@ -4,19 +4,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
+  CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
   type CancellationToken, type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type PublishDiagnosticsParams,
 } from 'vscode-languageserver';
 import { InputError } from '../convert';
-import { DEFAULT_RESULTS } from '../coverage';
-import { ConvertToJaxKind, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
+import { DEFAULT_RESULTS, SHIPPED_SUMMARY } from '../coverage';
+import { ConvertToJaxKind, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
+import type { ModelRunner } from '../check/onnx/session';
+import { encodeBytes, fromWire, mapValues, toWire } from '../check/onnx/wire';
 import { AnalysisCache, type Analysis } from './analysis';
 import { checkRunRequest, runUnderProgress, type CheckProgress, type CheckRunner } from './check';
-import { convertActions } from './code-actions';
+import { convertActions, hazardFixes } from './code-actions';
 import { moduleClassLenses } from './code-lens';
 import { ConformanceResults } from './conformance';
-import { convertRange, StatementDiagnostics } from './conversion';
+import { convertRange, StatementConversions } from './conversion';
 import { Debouncer } from './debounce';
 import { conversionsPending, diagnosticsByStatement, diagnosticsFor } from './diagnostics';
 import { editTrackingDocuments } from './documents';
@@ -27,10 +29,13 @@ export interface Client {
   log(message: string): void;
   /** the progress of the client's token, else one the server creates (a silent one where the client has none) */
   workDoneProgress(token?: string | number): Promise<CheckProgress>;
+  /** runs a model in the client (rosetta/runModel), for checks that asked for the 'webgpu' backend */
+  runModel(params: RunModelParams): Promise<RunModelResult>;
 }
 
 export interface InitializationOptions {
-  /** the conformance results hover reads; by default test-output/conformance.json of the checkout beside dist/ */
+  /** the conformance results hover reads; by default test-output/conformance.json of the checkout beside dist/, else
+   *  the summary the build shipped in dist/conformance.json */
   conformanceResults?: string;
 }
 
@@ -43,13 +48,13 @@ const WHOLE_FILE_DELAY_MS = 200;
 export class RosettaServer {
   private readonly analyses = new AnalysisCache();
   readonly documents = new TextDocuments(editTrackingDocuments((uri, edits) => this.analyses.edited(uri, edits)));
-  private readonly statementDiagnostics = new Map<string, StatementDiagnostics>();
+  private readonly statementConversions = new Map<string, StatementConversions>();
   /** what was last published per document, to republish only a change */
   private readonly published = new Map<string, { version: number; json: string; exact: boolean }>();
   /** documents whose statements are being converted between messages */
   private readonly converting = new Set<string>();
   private readonly pendingDiagnostics = new Debouncer(WHOLE_FILE_DELAY_MS);
-  private conformance = new ConformanceResults(path.resolve(__dirname, '..', DEFAULT_RESULTS));
+  private conformance = new ConformanceResults(path.resolve(__dirname, '..', DEFAULT_RESULTS), path.resolve(__dirname, '..', SHIPPED_SUMMARY));
   private canCreateFiles = false;
 
   constructor(private readonly client: Client, private readonly runCheck: CheckRunner) {
@@ -65,7 +70,7 @@ export class RosettaServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [ConvertToJaxKind] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, ConvertToJaxKind] },
         codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'rosetta' },
@@ -74,12 +79,14 @@ export class RosettaServer {
 
   hover({ textDocument, position }: HoverParams): Hover | null {
     const analysis = this.analysisOf(textDocument.uri);
-    return analysis ? hoverAt(analysis, position, this.conformance) : null;
+    return analysis ? hoverAt(analysis, position, this.conformance, this.statementConversionsOf(textDocument.uri)) : null;
   }
 
   codeActions({ textDocument, range, context }: CodeActionParams): CodeAction[] {
     const analysis = this.analysisOf(textDocument.uri);
-    return analysis ? convertActions(analysis, textDocument.uri, range, { canCreateFiles: this.canCreateFiles, only: context.only }) : [];
+    if (!analysis) return [];
+    const fixes = hazardFixes(analysis, textDocument.uri, range, context.only);
+    return [...fixes, ...convertActions(analysis, textDocument.uri, range, { canCreateFiles: this.canCreateFiles, only: context.only })];
   }
 
   convert({ textDocument, range, target }: ConvertParams): ConvertResult {
@@ -103,6 +110,7 @@ export class RosettaServer {
   async check(params: CheckParams, cancellation: CancellationToken): Promise<CheckReport> {
     if ((params.target ?? 'jax') !== 'jax') throw new ResponseError(ErrorCodes.InvalidParams, `checking a conversion to ${params.target} is not available yet (supported: jax)`);
     const request = checkRunRequest(params, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
+    if (params.backend === 'webgpu') request.runner = clientRunner(this.client);
     const progress = await this.client.workDoneProgress(params.workDoneToken);
     return runUnderProgress(() => this.runCheck(request), `Rosetta: checking ${request.entry}`, progress, cancellation);
   }
@@ -143,7 +151,7 @@ export class RosettaServer {
       const analysis = this.analysisOf(uri);
       this.converting.delete(uri);
       if (!analysis) return;
-      const statements = this.statementDiagnosticsOf(uri);
+      const statements = this.statementConversionsOf(uri);
       if (conversionsPending(analysis, statements) <= IMMEDIATE_CONVERSIONS) return this.publishDiagnostics(uri, (a) => diagnosticsByStatement(a, statements));
       try {
         statements.convertAhead(analysis, IMMEDIATE_CONVERSIONS);
@@ -156,11 +164,11 @@ export class RosettaServer {
     step();
   }
 
-  private statementDiagnosticsOf(uri: string): StatementDiagnostics {
-    const existing = this.statementDiagnostics.get(uri);
+  private statementConversionsOf(uri: string): StatementConversions {
+    const existing = this.statementConversions.get(uri);
     if (existing) return existing;
-    const created = new StatementDiagnostics();
-    this.statementDiagnostics.set(uri, created);
+    const created = new StatementConversions();
+    this.statementConversions.set(uri, created);
     return created;
   }
 
@@ -185,9 +193,17 @@ export class RosettaServer {
   private forget(uri: string) {
     this.pendingDiagnostics.cancel(uri);
     this.analyses.drop(uri);
-    this.statementDiagnostics.delete(uri);
+    this.statementConversions.delete(uri);
     this.published.delete(uri);
     this.converting.delete(uri);
     this.client.publishDiagnostics({ uri, diagnostics: [] });
   }
+}
+
+/** Runs the check's graphs in the client: the models and tensors go over the wire as base64. */
+function clientRunner(client: Client): ModelRunner {
+  return async (model, feeds) => {
+    const { outputs, backend } = await client.runModel({ model: encodeBytes(model), feeds: mapValues(feeds, toWire) });
+    return { outputs: mapValues(outputs, fromWire), backend };
+  };
 }

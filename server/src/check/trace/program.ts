@@ -2,7 +2,8 @@
 // function, or a model from a constructor call), calls it on symbolic inputs, and collects outputs and per-line
 // records. Running the graph is separate (evaluate), so that a caller can trace both sides before running either.
 import { HostObject, Interpreter, numberOf, pyError, PyDict, PyList, PyTuple, type InterpreterApi, type Value } from '../interp';
-import { runModel } from '../onnx/runtime';
+import { wasmRunner } from '../onnx/runtime';
+import type { Backend, ModelRunner } from '../onnx/session';
 import type { Tensor } from '../onnx/tensor';
 import type { StateEntry, TraceHost } from './host';
 import * as ops from './ops';
@@ -113,12 +114,12 @@ function pythonScalar(host: TraceHost, n: { value: number; isFloat: boolean }): 
   return n.isFloat ? ops.fromValues(host.tracer, [n.value], [], 'float64') : ops.fromValues(host.tracer, [n.value], [], 'int64');
 }
 
-/** Runs the host's graph with the given values as outputs; results come back in order. */
-export async function evaluate(host: TraceHost, syms: readonly Sym[]): Promise<Tensor[]> {
+/** Runs the host's graph with the given values as outputs; results come back in order, with where they ran. */
+export async function evaluate(host: TraceHost, syms: readonly Sym[], runner: ModelRunner = wasmRunner()): Promise<{ values: Tensor[]; backend: Backend }> {
   const unique = [...new Set(syms.map((s) => s.id))];
   const byId = new Map(syms.map((s) => [s.id, s]));
   for (const id of unique) host.tracer.output(byId.get(id)!);
   const needed = Object.fromEntries(Object.entries(host.tracer.feeds));
-  const results = await runModel(host.tracer.graph.toModel({ opset: 20 }), needed);
-  return syms.map((s) => results[s.id] ?? needed[s.id]);
+  const { outputs, backend } = await runner(host.tracer.graph.toModel({ opset: 20 }), needed);
+  return { values: syms.map((s) => outputs[s.id] ?? needed[s.id]), backend };
 }
