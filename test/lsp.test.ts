@@ -14,11 +14,12 @@ import {
   type CheckCommandArgument, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult,
 } from '../server/src/protocol';
 import { initParser } from '../server/src/parser';
+import type { ConversionResult } from '../server/src/convert';
 import { analyze, AnalysisCache } from '../server/src/lsp/analysis';
 import { runUnderProgress, type CheckProgress } from '../server/src/lsp/check';
 import { jaxFileUri } from '../server/src/lsp/code-actions';
 import { ConformanceResults } from '../server/src/lsp/conformance';
-import { convertRange, definitionName, statementsFor } from '../server/src/lsp/conversion';
+import { convertRange, definitionName, StatementConversions, statementsFor } from '../server/src/lsp/conversion';
 import { diagnosticsFor } from '../server/src/lsp/diagnostics';
 import { editTrackingDocuments } from '../server/src/lsp/documents';
 import { RosettaServer } from '../server/src/lsp/server';
@@ -323,6 +324,25 @@ describe('language server features', function () {
     await assert.rejects(runUnderProgress(failing, 'checking Net()', recordingProgress(), new CancellationTokenSource().token), (e: ResponseError<unknown>) => {
       return e.code === LSPErrorCodes.RequestFailed && /the check failed: no weights/.test(e.message);
     });
+  });
+
+  it('an edit to the imports converts again only the statements whose names it rebinds, with the same findings as the whole file', function () {
+    const imports = ['import math', 'import torch', 'import torch.nn.functional as F', 'from torch import nn'];
+    const body = [
+      '', '', 'class Head(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(4, 2)',
+      '', '    def forward(self, x):', '        return F.not_a_real_op(self.fc(x))', '', '', 'def scale(x):', '    return x * math.pi', '',
+    ];
+    const statements = new StatementConversions();
+    const before = analyze([...imports, ...body].join('\n'));
+    statements.of(before);
+    const edited = (lines: string[]) => analyze([...lines, ...body].join('\n'));
+    assert.equal(statements.unconverted(edited(['import math', 'import torch', 'from torch.nn import functional as F', 'import torch.nn.functional as F', 'from torch import nn'])), 0, 'the same bindings');
+    assert.equal(statements.unconverted(edited(['# import math', ...imports.slice(1)])), 1, 'math is used by scale only');
+    const moved = edited([...imports.slice(1), 'import math', 'import numpy as np']);
+    assert.equal(statements.unconverted(moved), 0, 'reordered, and a name nothing uses');
+    const wholeFile = (moved.conversion as ConversionResult).diagnostics;
+    assert.deepEqual(statements.of(moved).map((d) => [d.line, d.message]), wholeFile.map((d) => [d.line, d.message]));
+    assert.match(wholeFile[0]?.message ?? '', /not_a_real_op/);
   });
 
   it('re-parses an edited document incrementally into the tree a fresh parse gives', function () {

@@ -74,6 +74,25 @@ const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'g
 const TORCH_MODULE_METHODS = new Set(['apply', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'modules', 'named_modules', 'children', 'named_children', 'state_dict', 'load_state_dict', 'cuda', 'cpu', 'zero_grad', 'requires_grad_', 'register_parameter', 'add_module']);
 const JAX_HEADER = ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'];
 
+/** The names an import statement binds, each with the dotted path it stands for: `import torch.nn as nn` → nn:
+ *  torch.nn; `import torch.nn` → torch: torch; `from torch import nn` → nn: torch.nn. */
+export function importedNames(stmt: Node): Array<[string, string]> {
+  if (stmt.type === 'import_statement') {
+    return stmt.namedChildren.flatMap((name): Array<[string, string]> => {
+      if (!name) return [];
+      if (name.type === 'aliased_import') return [[name.childForFieldName('alias')!.text, name.childForFieldName('name')!.text]];
+      const top = name.text.split('.')[0];
+      return [[top, top]];
+    });
+  }
+  const from = stmt.childForFieldName('module_name')!.text;
+  return stmt.childrenForFieldName('name').flatMap((name): Array<[string, string]> => {
+    if (!name) return [];
+    if (name.type === 'aliased_import') return [[name.childForFieldName('alias')!.text, `${from}.${name.childForFieldName('name')!.text}`]];
+    return [[name.text, `${from}.${name.text}`]];
+  });
+}
+
 export function convertTorchToJax(text: string): ConversionResult {
   const tree = parsePython(text);
   const error = firstSyntaxError(tree);
@@ -149,21 +168,7 @@ class Converter {
 
   private collectImports(root: Node) {
     for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-      if (!stmt) continue;
-      if (stmt.type === 'import_statement') {
-        for (const name of stmt.namedChildren) {
-          if (!name) continue;
-          if (name.type === 'aliased_import') this.aliases.set(name.childForFieldName('alias')!.text, name.childForFieldName('name')!.text);
-          else this.aliases.set(name.text.split('.')[0], name.text.split('.')[0]);
-        }
-      } else {
-        const from = stmt.childForFieldName('module_name')!.text;
-        for (const name of stmt.childrenForFieldName('name')) {
-          if (!name) continue;
-          if (name.type === 'aliased_import') this.aliases.set(name.childForFieldName('alias')!.text, `${from}.${name.childForFieldName('name')!.text}`);
-          else this.aliases.set(name.text, `${from}.${name.text}`);
-        }
-      }
+      if (stmt) for (const [name, path] of importedNames(stmt)) this.aliases.set(name, path);
     }
   }
 

@@ -3,7 +3,7 @@
 // whole file; its lines are mapped back to the document's.
 import type { Range } from 'vscode-languageserver';
 import type { Node, Tree } from '../parser';
-import { convertTorchToJax, InputError, type ConversionResult, type Diagnostic } from '../convert';
+import { convertTorchToJax, importedNames, InputError, type ConversionResult, type Diagnostic } from '../convert';
 import type { Analysis } from './analysis';
 
 const DEFINITIONS = ['function_definition', 'class_definition', 'decorated_definition'];
@@ -145,11 +145,37 @@ interface StatementFragment {
   documentRows: number[];
 }
 
-/** Each top-level statement but the imports, as a fragment with the imports. */
+/** Each top-level statement but the imports (and comments), as a fragment that starts with what the file's imports bind of the
+ *  names it mentions, one canonical `import path as name` each: an edit to the imports then re-converts only the
+ *  statements whose names it rebinds, and a statement converts the same wherever it sits in the file. */
 function statementFragments(analysis: Analysis): StatementFragment[] {
   const outline = outlineOf(analysis.tree);
   const lines = analysis.text.split('\n');
-  return outline.filter((s) => !s.isImport).map((statement) => ({ statement, ...fragment(outline, lines, [statement]) }));
+  const bindings = importBindings(outline);
+  return outline.filter((s) => !s.isImport && s.node.type !== 'comment').map((statement) => {
+    const rows = Array.from({ length: statement.endRow - statement.startRow + 1 }, (_, i) => statement.startRow + i);
+    const body = rows.map((row) => lines[row]);
+    const header = [...new Set(body.join('\n').match(IDENTIFIER))].filter((name) => bindings.has(name)).sort().map((name) => bindings.get(name)!);
+    return { statement, text: [...header, '', ...body].join('\n') + '\n', documentRows: [...header.map(() => -1), -1, ...rows] };
+  });
+}
+
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+
+/** What the top-level imports bind, as an import line per name (a later import rebinds a name, as in Python). */
+function importBindings(outline: OutlineStatement[]): Map<string, string> {
+  const bindings = new Map<string, string>();
+  for (const { node } of outline.filter((s) => s.isImport)) {
+    for (const [name, path] of importedNames(node)) bindings.set(name, importLine(name, path));
+  }
+  return bindings;
+}
+
+/** `import torch`, `import torch.nn as nn`; a relative path (`.layers.Block`) needs the from-form. */
+function importLine(name: string, path: string): string {
+  if (!path.startsWith('.')) return name === path ? `import ${path}` : `import ${path} as ${name}`;
+  const dot = path.lastIndexOf('.');
+  return `from ${path.slice(0, dot) || '.'} import ${path.slice(dot + 1)} as ${name}`;
 }
 
 /** A top-level statement with the rows it spans, read once per pass (each read is a call into wasm). */
