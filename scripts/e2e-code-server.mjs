@@ -1,7 +1,9 @@
 // Drives the packaged extension in a real VS Code: code-server on 127.0.0.1 (no auth) with a fresh profile, and
-// Debian chromium through playwright-core. Installs the .vsix, opens a PyTorch file, runs "Rosetta: Convert to JAX"
-// with the cursor in a class, checks the diff webview, opens the result as a new file, replaces the class in place
-// and undoes it. Screenshots go to test-output/e2e/. Usage: node scripts/e2e-code-server.mjs CODE_SERVER VSIX (scripts/e2e-code-server.sh sets it up).
+// Debian chromium through playwright-core. Installs the .vsix, opens a PyTorch file, right-clicks in a class and picks
+// "Convert to JAX" from the editor's context menu, checks the diff webview, opens the result as a new file, replaces
+// the class in place and undoes it, then runs the check from the diff webview and waits for the check panel to say
+// "equivalent". Screenshots go to test-output/e2e/ (failure.png when a step fails). Usage: node
+// scripts/e2e-code-server.mjs CODE_SERVER VSIX (scripts/e2e-code-server.sh sets it up).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,15 +15,27 @@ const { chromium } = createRequire(import.meta.url)('playwright-core');
 const [codeServer, vsix] = process.argv.slice(2);
 const FIXTURE = 'test/fixtures/torch/mlp.py';
 const CURSOR_LINE = 38; // inside `forward` of class MLP
+const CURSOR_LINE_TEXT = /^\s*x\s=\sself\.norm\(x\)$/; // what the editor shows on it (\s: Monaco's no-break spaces)
+const CHECK_ENTRY = 'MLP(in_dim=16, hidden=32, out_dim=4)';
+const CHECK_INPUTS = 'x=float32[2,16]';
 const out = path.resolve(process.env.ROSETTA_TEST_OUTPUT ?? 'test-output', 'e2e');
 
 const profile = createProfile();
+let server;
+// however this process ends (a failed step, an exception, a signal from a test's timeout), nothing is left running
+process.on('exit', () => {
+  if (server) stopProcessGroup(server);
+  removeProfile(profile);
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(1));
 execFileSync(codeServer, [...profileArgs(profile), '--install-extension', path.resolve(vsix)], { stdio: 'inherit' });
 const port = await freePort();
-const server = spawn(codeServer, [
+// its own process group: stopping the group stops the extension host and language server code-server started too
+server = spawn(codeServer, [
   ...profileArgs(profile), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
   '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', profile.workspace,
-], { stdio: ['ignore', 'inherit', 'inherit'] });
+], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+// playwright kills the browser it launched when this process exits
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 let failed = false;
 try {
@@ -29,15 +43,15 @@ try {
   console.log(`e2e passed; screenshots in ${out}`);
 } catch (e) {
   failed = true;
-  await browser.contexts()[0]?.pages()[0]?.screenshot({ path: path.join(out, 'failure.png') });
+  await browser.contexts()[0]?.pages()[0]?.screenshot({ path: path.join(out, 'failure.png') }).catch(() => undefined);
   console.error(`e2e failed: ${e instanceof Error ? e.stack : e}; screenshots in ${out}`);
 } finally {
   await browser.close();
-  server.kill();
 }
 process.exit(failed ? 1 : 0);
 
 async function run(page) {
+  fs.rmSync(out, { recursive: true, force: true }); // no screenshot from an earlier run passes for this one's
   fs.mkdirSync(out, { recursive: true });
   const shot = (name) => page.screenshot({ path: path.join(out, name) });
   await waitForServer(page);
@@ -49,8 +63,8 @@ async function run(page) {
   await page.waitForSelector('.statusbar-item:has-text("Rosetta")', { timeout: 60_000 });
   await shot('1-editor.png');
 
-  await runInQuickInput(page, 'F1', 'Rosetta: Convert to JAX', 'Rosetta: Convert to JAX');
-  const diff = await webviewFrame(page);
+  await convertFromContextMenu(page);
+  const diff = await webviewFrame(page, '#converted', 60_000);
   await diff.waitForSelector('#converted .annotation', { timeout: 60_000 });
   const title = await diff.textContent('#title');
   if (title !== 'MLP → JAX / Flax NNX') throw new Error(`diff title: ${title}`);
@@ -75,6 +89,40 @@ async function run(page) {
   await runInQuickInput(page, 'Control+G', '21');
   await waitForEditor(page, 'class MLP(nn.Module):', true);
   await shot('5-undone.png');
+
+  await diff.click('#run-check');
+  await answerInputBox(page, /^Rosetta: Check$/, CHECK_ENTRY); // MLP's constructor needs arguments
+  await answerInputBox(page, /^Rosetta: Check MLP\(/, CHECK_INPUTS);
+  const check = await webviewFrame(page, '#verdict', 180_000); // generous: the check runs first, on a shared machine
+  await check.waitForFunction(hasFinalVerdict, null, { timeout: 180_000 });
+  const verdict = (await check.textContent('#verdict')).trim();
+  await page.locator('.notification-toast', { hasText: 'Rosetta: checking' }).waitFor({ state: 'hidden', timeout: 30_000 });
+  await shot('6-check.png');
+  if (!verdict.endsWith('equivalent')) throw new Error(`check verdict: ${verdict}`);
+}
+
+/** Whether the check panel shows a verdict: neither empty (not drawn yet) nor "checking…" (still running). */
+function hasFinalVerdict() {
+  const text = document.querySelector('#verdict')?.textContent.trim();
+  return !!text && !text.startsWith('checking');
+}
+
+/** Right-clicks the line the cursor is on and picks "Convert to JAX" from the editor's context menu. */
+async function convertFromContextMenu(page) {
+  await page.locator('.monaco-editor .view-line', { hasText: CURSOR_LINE_TEXT }).click({ button: 'right' });
+  const item = page.getByRole('menuitem', { name: 'Convert to JAX', exact: true });
+  await item.waitFor({ timeout: 30_000 });
+  // a menu item ignores mouse-ups for 100 ms after it is shown (so that releasing the right button picks nothing)
+  await page.waitForTimeout(500);
+  await item.click();
+}
+
+/** Answers an input box (showInputBox) once its title matches: replaces the prefilled value and accepts it. */
+async function answerInputBox(page, title, answer) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(answer);
+  await input.press('Enter');
 }
 
 /** Waits until the editor's visible lines show the text, or no longer show it (Monaco renders spaces as no-break
@@ -96,15 +144,15 @@ async function runInQuickInput(page, key, text, pick) {
   await input.waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
-/** The diff webview's document: the frame, among VS Code's nested webview frames, that holds #converted. */
-async function webviewFrame(page) {
-  for (let attempt = 0; attempt < 120; attempt++) {
+/** A webview's document: the frame, among VS Code's nested webview frames, that holds `selector` (#converted: the
+ *  diff panel; #verdict: the check panel). */
+async function webviewFrame(page, selector, timeoutMs) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await page.waitForTimeout(500)) {
     for (const frame of page.frames()) {
-      if (await frame.$('#converted').catch(() => null)) return frame;
+      if (await frame.$(selector).catch(() => null)) return frame;
     }
-    await page.waitForTimeout(500);
   }
-  throw new Error('the diff webview did not open');
+  throw new Error(`no webview with ${selector} opened within ${timeoutMs / 1000} s`);
 }
 
 async function waitForServer(page) {
@@ -119,6 +167,7 @@ async function waitForServer(page) {
 function createProfile() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rosetta-e2e-'));
   const profile = {
+    home,
     config: path.join(home, 'config.yaml'),
     userData: path.join(home, 'user-data'),
     extensions: path.join(home, 'extensions'),
@@ -137,6 +186,22 @@ function createProfile() {
     'chat.disableAIFeatures': true,
   }));
   return profile;
+}
+
+function removeProfile(profile) {
+  try {
+    fs.rmSync(profile.home, { recursive: true, force: true, maxRetries: 3 });
+  } catch (e) {
+    console.warn(`could not remove ${profile.home}: ${e.message}`);
+  }
+}
+
+function stopProcessGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // the group has already exited
+  }
 }
 
 function profileArgs(profile) {
