@@ -2,11 +2,13 @@
 // something was left marked; check exits 0 equivalent, 3 mismatch, 1 could not check; 2 is bad usage everywhere.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorchToJax, InputError, type ConversionResult } from './convert';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
 import { coverageReport, readLoweringTable } from './coverage';
+import { CONVERSION_WORKER, serveConversions } from './lsp/background';
 import { runLanguageServer } from './lsp/connection';
 
 const USAGE = `usage:
@@ -178,7 +180,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// the language server's conversion worker (lsp/background.ts) runs this same bundle
+const entry = workerData === CONVERSION_WORKER ? serveConversions() : main(process.argv.slice(2));
+entry.then(
   (code) => process.exit(code),
   (e) => {
     process.stderr.write(`rosetta: internal error: ${e instanceof Error ? e.stack : e}\n`);

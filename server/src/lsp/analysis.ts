@@ -10,6 +10,8 @@ export interface Analysis {
   readonly conversion: ConversionResult | Error;
   /** whether `conversion` has been computed (reading it computes it) */
   readonly converted: boolean;
+  /** hands in the whole file's conversion computed elsewhere (see background.ts), unless it is there already */
+  provide(conversion: ConversionResult | Error): void;
 }
 
 export function analyze(text: string, previousTree?: Tree): Analysis {
@@ -24,11 +26,14 @@ export function analyze(text: string, previousTree?: Tree): Analysis {
     get converted() {
       return conversion !== undefined;
     },
+    provide(computed) {
+      conversion ??= computed;
+    },
   };
 }
 
 /** Conversion failures become data: half-typed code must never take the server down. */
-function convertOrError(text: string): ConversionResult | Error {
+export function convertOrError(text: string): ConversionResult | Error {
   try {
     return convertTorchToJax(text);
   } catch (e) {

@@ -4,6 +4,7 @@ import { initParser } from '../parser';
 import { CheckRequestMethod, ConvertRequestMethod, RunModelRequestMethod, type CheckParams, type ConvertParams, type RunModelResult } from '../protocol';
 import { check } from '../check/check';
 import type { CheckRunner } from './check';
+import { workerConverter } from './background';
 import { RosettaServer } from './server';
 
 const runCheck: CheckRunner = check;
@@ -22,7 +23,7 @@ export async function runLanguageServer(argv: string[]): Promise<number> {
     log: (message) => connection.console.error(message),
     workDoneProgress: async (token) => (token === undefined ? connection.window.createWorkDoneProgress() : connection.window.attachWorkDoneProgress(token)),
     runModel: (params) => connection.sendRequest<RunModelResult>(RunModelRequestMethod, params),
-  }, runCheck);
+  }, runCheck, workerConverter(__filename));
   connection.onInitialize((params) => server.initialize(params));
   connection.onHover((params) => server.hover(params));
   connection.onCodeAction((params) => server.codeActions(params));

@@ -14,6 +14,7 @@ import { ConvertToJaxKind, type CheckParams, type RunModelParams, type RunModelR
 import type { ModelRunner } from '../check/onnx/session';
 import { encodeBytes, fromWire, mapValues, toWire } from '../check/onnx/wire';
 import { AnalysisCache, type Analysis } from './analysis';
+import { convertHere, type WholeFileConverter } from './background';
 import { checkRunRequest, runUnderProgress, type CheckProgress, type CheckRunner } from './check';
 import { convertActions, hazardFixes } from './code-actions';
 import { moduleClassLenses } from './code-lens';
@@ -57,7 +58,7 @@ export class RosettaServer {
   private conformance = new ConformanceResults(path.resolve(__dirname, '..', DEFAULT_RESULTS), path.resolve(__dirname, '..', SHIPPED_SUMMARY));
   private canCreateFiles = false;
 
-  constructor(private readonly client: Client, private readonly runCheck: CheckRunner) {
+  constructor(private readonly client: Client, private readonly runCheck: CheckRunner, private readonly convertWholeFile: WholeFileConverter = convertHere) {
     this.documents.onDidChangeContent(({ document }) => this.diagnose(document.uri));
     this.documents.onDidClose(({ document }) => this.forget(document.uri));
   }
@@ -139,7 +140,16 @@ export class RosettaServer {
 
   private diagnose(uri: string) {
     this.publishOnceConverted(uri);
-    this.pendingDiagnostics.schedule(uri, () => this.publishDiagnostics(uri, diagnosticsFor, true));
+    this.pendingDiagnostics.schedule(uri, () => void this.publishWholeFile(uri));
+  }
+
+  /** The whole file's diagnostics, converted off this thread; an edit made meanwhile schedules its own. */
+  private async publishWholeFile(uri: string) {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    const analysis = this.analyses.get(document);
+    if (!analysis.converted) analysis.provide(await this.convertWholeFile(analysis.text));
+    if (this.documents.get(uri)?.version === document.version) this.publishDiagnostics(uri, diagnosticsFor, true);
   }
 
   /** Publishes the diagnostics found statement by statement once at most a few statements are left to convert: at
