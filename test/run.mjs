@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 const dir = `${process.env.ROSETTA_BUILD_DIR ?? 'out'}/test`;
 const only = process.argv.slice(2);
-const mocha = new Mocha({ timeout: 600000, reporter: 'spec' });
+// the real-framework suites take minutes each on 2 cores, more when the machine is shared: 20 minutes per test or hook
+const mocha = new Mocha({ timeout: 1_200_000, reporter: 'spec' });
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
   if (!only.length || only.some((o) => f.includes(o))) mocha.addFile(join(dir, f));
 }
