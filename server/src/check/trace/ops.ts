@@ -109,6 +109,18 @@ export function notEqual(t: Tracer, a: Sym, b: Sym): Sym {
   return not(t, binary(t, 'Equal', a, b));
 }
 
+/** IsNaN, false everywhere for non-float dtypes (which hold no nan). */
+export function isNan(t: Tracer, x: Sym): Sym {
+  if (!isFloat(x)) return full(t, x.shape, false, 'bool');
+  return t.node('IsNaN', [x], {}, { dtype: 'bool', shape: x.shape });
+}
+
+/** IsInf, detecting +inf and/or -inf; false everywhere for non-float dtypes. */
+export function isInf(t: Tracer, x: Sym, positive = true, negative = true): Sym {
+  if (!isFloat(x)) return full(t, x.shape, false, 'bool');
+  return t.node('IsInf', [x], { detect_positive: positive ? 1 : 0, detect_negative: negative ? 1 : 0 }, { dtype: 'bool', shape: x.shape });
+}
+
 export function where(t: Tracer, condition: Sym, a: Sym, b: Sym): Sym {
   if (a.dtype !== b.dtype) throw new ShapeError(`Where: branches of dtype ${a.dtype} and ${b.dtype}`);
   return t.node('Where', [cast(t, condition, 'bool'), a, b], {}, { dtype: a.dtype, shape: broadcastShapes(condition.shape, a.shape, b.shape) });

@@ -119,6 +119,7 @@ function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string)
 const METHODS = new Set([
   'reshape', 'transpose', 'astype', 'mean', 'sum', 'max', 'min', 'prod', 'var', 'std', 'argmax', 'argmin', 'squeeze',
   'swapaxes', 'clip', 'cumsum', 'cumprod', 'take', 'ravel', 'flatten', 'round', 'any', 'all', 'repeat', 'conj', 'dot',
+  'sort', 'argsort', 'searchsorted', 'diagonal', 'trace',
 ]);
 
 const UPDATE_MODES: Record<string, UpdateMode> = { set: 'set', add: 'add', multiply: 'mul', mul: 'mul', min: 'min', max: 'max' };

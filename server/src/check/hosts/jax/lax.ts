@@ -1,5 +1,6 @@
-// jax.lax: reduce_window (sum and max pools), conv_general_dilated with dimension numbers, slice_in_dim, rsqrt,
-// top_k, and scan, which is unrolled (its length is static).
+// jax.lax: reduce_window (sum and max pools), conv_general_dilated with dimension numbers (and the patches built on
+// it), slice_in_dim, dynamic_slice_in_dim with a static start, collapse, rsqrt, top_k, and scan, which is unrolled
+// (its length is static).
 import { HostObject, PyList, PyModule, PyTuple, numberOf, type InterpreterApi, type Value } from '../../interp';
 import { bindArgs, isNone, isSequence, items, toInt, toInts, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
@@ -28,6 +29,14 @@ export function createLax(ctx: JaxContext): PyModule {
     stop_gradient: ['lax.stop_gradient(x)', (b) => ctx.toSym(b.x)],
     slice_in_dim: ['lax.slice_in_dim(operand, start_index, limit_index, stride=1, axis=0)', (b) =>
       ops.sliceAxis(t, ctx.toSym(b.operand), toInt(b.axis), isNone(b.start_index) ? null : toInt(b.start_index), isNone(b.limit_index) ? null : toInt(b.limit_index), toInt(b.stride))],
+    dynamic_slice_in_dim: ['lax.dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *, allow_negative_indices=True)', (b) => dynamicSlice(ctx, b)],
+    collapse: ['lax.collapse(operand, start_dimension, stop_dimension=None)', (b) => {
+      const x = ctx.toSym(b.operand);
+      const rank = x.shape.length;
+      const start = ops.normAxis(toInt(b.start_dimension), rank);
+      const stop = isNone(b.stop_dimension) ? rank : toInt(b.stop_dimension) < 0 ? toInt(b.stop_dimension) + rank : toInt(b.stop_dimension);
+      return ops.reshape(t, x, [...x.shape.slice(0, start), ops.size(x.shape.slice(start, stop)), ...x.shape.slice(stop)]);
+    }],
     top_k: ['lax.top_k(operand, k, *, axis=-1)', (b) => {
       const [values, indices] = ops.topk(t, ctx.toSym(b.operand), toInt(b.k), toInt(b.axis), true, true);
       return new PyTuple([ctx.wrap(values), ctx.wrap(ops.cast(t, indices, 'int32'))]);
@@ -38,6 +47,7 @@ export function createLax(ctx: JaxContext): PyModule {
       return reduceWindow(ctx, ctx.toSym(b.operand), kind, b);
     }],
     conv_dimension_numbers: ['lax.conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers)', (b) => dimensionNumbers(b.dimension_numbers, toInts(b.lhs_shape).length)],
+    conv_general_dilated_patches: ['lax.conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs_dilation=None, rhs_dilation=None, dimension_numbers=None, precision=None, preferred_element_type=None)', (b) => patches(ctx, b)],
     conv_general_dilated: ['lax.conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, rhs_dilation=None, dimension_numbers=None, feature_group_count=1, batch_group_count=1, precision=None, preferred_element_type=None)', (b) => convGeneral(ctx, b)],
   });
   const attrs = new Map<string, Value>(Object.entries(functions).map(([k, fn]) => [k, new HostObject(`lax.${k}`, { call: fn })]));
@@ -48,6 +58,19 @@ export function createLax(ctx: JaxContext): PyModule {
   const precision = new Map<string, Value>(['DEFAULT', 'HIGH', 'HIGHEST'].map((p) => [p, p]));
   attrs.set('Precision', new PyModule('lax.Precision', precision));
   return new PyModule('jax.lax', attrs);
+}
+
+/** A slice of static size from a start that, like XLA's, is clamped so that the slice fits (negative starts count
+ *  from the end first). A start held in an array is data: not lowered. */
+function dynamicSlice(ctx: JaxContext, b: BoundArgs): Sym {
+  const x = ctx.toSym(b.operand);
+  if (ctx.symOf(b.start_index)) throw new NotLowered('lax.dynamic_slice_in_dim', 'a start index held in an array');
+  const axis = ops.normAxis(toInt(b.axis), x.shape.length);
+  const [n, size] = [x.shape[axis], toInt(b.slice_size)];
+  if (size > n || size < 0) throw new RangeError(`slice size ${size} does not fit an axis of ${n}`);
+  const given = toInt(b.start_index);
+  const start = Math.min(Math.max(given < 0 && b.allow_negative_indices !== false ? given + n : given, 0), n - size);
+  return ops.sliceAxis(ctx.t, x, axis, start, start + size);
 }
 
 function dimensionNumbers(value: Value, rank: number): DimensionNumbers {
@@ -143,6 +166,22 @@ function convGeneral(ctx: JaxContext, b: BoundArgs): Sym {
   const out = ops.conv(t, x, w, null, { strides, dilations: rhsDilation, groups: toInt(b.feature_group_count), pads: [...pads.map((p) => Math.max(p[0], 0)), ...pads.map((p) => Math.max(p[1], 0))] });
   const produced = ['N', 'C', ...spatial];
   return ops.transpose(t, out, [...outSpec].map((c) => produced.indexOf(c === 'O' ? 'C' : c)));
+}
+
+/** Image patches as JAX extracts them: a grouped convolution (one group per channel) with an identity kernel, so
+ *  that output channel c * S + s holds channel c at window position s. */
+function patches(ctx: JaxContext, b: BoundArgs): Sym {
+  const lhs = ctx.toSym(b.lhs);
+  const filter = toInts(b.filter_shape);
+  const dn = dimensionNumbers(b.dimension_numbers, lhs.shape.length);
+  const [lhsSpec, rhsSpec] = dn.specs;
+  const channels = lhs.shape[lhsSpec.indexOf('C')];
+  const spatial = ops.size(filter);
+  const identity = Array.from({ length: channels * spatial * spatial }, (_, i) => (Math.floor(i / spatial) % spatial === i % spatial ? 1 : 0));
+  const canonical = ['O', 'I', ...[...rhsSpec].filter((c) => c !== 'O' && c !== 'I')];
+  const kernel = ops.fromValues(ctx.t, identity, [channels * spatial, 1, ...filter], lhs.dtype);
+  const rhs = ops.transpose(ctx.t, kernel, [...rhsSpec].map((c) => canonical.indexOf(c)));
+  return convGeneral(ctx, { ...b, rhs: ctx.wrap(rhs), dimension_numbers: dn, feature_group_count: channels, batch_group_count: 1 });
 }
 
 /** Inserts d - 1 zeros between neighbours along an axis. */

@@ -230,6 +230,21 @@ function convPads(padding: Value, x: Sym, kernel: number[], strides: number[], d
   return padding.items.map((p) => (isSequence(p) ? (toInts(p) as [number, number]) : [toInt(p), toInt(p)]));
 }
 
+const PAD_MODES: Record<string, 'wrap' | 'reflect'> = { CIRCULAR: 'wrap', REFLECT: 'reflect' };
+
+/** Flax pads 'CIRCULAR' and 'REFLECT' convolutions itself, (k - 1) // 2 before and k // 2 after (k the dilated
+ *  kernel), then convolves 'VALID'; other paddings leave x as it is. */
+function padByMode(ctx: JaxContext, x: Sym, padding: Value, kernel: number[], dilations: number[]): Sym {
+  const mode = typeof padding === 'string' ? PAD_MODES[padding] : undefined;
+  if (!mode) return x;
+  const spans = kernel.map((k, i) => (k - 1) * dilations[i] + 1);
+  const [before, after] = [spans.map((k) => Math.floor((k - 1) / 2)), spans.map((k) => Math.floor(k / 2))];
+  if ([...before, ...after].some((p, i) => p >= x.shape[2 + (i % kernel.length)] + (mode === 'wrap' ? 1 : 0))) {
+    throw new NotLowered('nnx.Conv', `padding='${String(padding)}' wider than the input`);
+  }
+  return ops.pad(ctx.t, x, [0, 0, ...before], [0, 0, ...after], mode, null);
+}
+
 /** nnx.Conv on channels-last input: moved to channels-first for ONNX and back. */
 function conv(ctx: JaxContext, input: Sym, kernel: Sym, bias: Sym | undefined, c: BoundArgs): Sym {
   const t = ctx.t;
@@ -242,8 +257,10 @@ function conv(ctx: JaxContext, input: Sym, kernel: Sym, bias: Sym | undefined, c
   const w = ops.transpose(t, kernel, [nd + 1, nd, ...Array.from({ length: nd }, (_, i) => i)]);
   const strides = toInts(isNone(c.strides) ? 1 : c.strides, nd);
   const dilations = toInts(isNone(c.kernel_dilation) ? 1 : c.kernel_dilation, nd);
-  const pads = convPads(c.padding, channelsFirst, [...kernel.shape.slice(0, nd)], strides, dilations);
-  const y = ops.conv(t, channelsFirst, w, bias ?? null, { strides, dilations, groups: toInt(c.feature_group_count), pads: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] });
+  const kernelSize = [...kernel.shape.slice(0, nd)];
+  const padded = padByMode(ctx, channelsFirst, c.padding, kernelSize, dilations);
+  const pads = padded === channelsFirst ? convPads(c.padding, channelsFirst, kernelSize, strides, dilations) : kernelSize.map((): [number, number] => [0, 0]);
+  const y = ops.conv(t, padded, w, bias ?? null, { strides, dilations, groups: toInt(c.feature_group_count), pads: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] });
   const channelsLast = ops.transpose(t, y, [0, ...Array.from({ length: nd }, (_, i) => i + 2), 1]);
   return ops.reshape(t, channelsLast, [...batch, ...channelsLast.shape.slice(1)]);
 }

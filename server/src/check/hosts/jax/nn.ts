@@ -1,6 +1,6 @@
 // jax.nn activations and helpers, with JAX's defaults (gelu is the tanh approximation unless told otherwise).
 import { HostObject, PyModule, type Value } from '../../interp';
-import { isNone, toBool, toInt, toNumber, type BoundArgs } from '../../trace/args';
+import { isNone, toBool, toInt, toInts, toNumber, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym } from '../../trace/tracer';
 import type { JaxContext } from './context';
@@ -49,6 +49,16 @@ export function createNn(ctx: JaxContext, initializers: PyModule): PyModule {
     log_softmax: ['jax.nn.log_softmax(x, axis=-1, where=None)', (b) => ops.softmax(t, 'LogSoftmax', x(b), softmaxAxis('log_softmax', b))],
     one_hot: ['jax.nn.one_hot(x, num_classes, dtype=None, axis=-1)', (b) => oneHot(ctx, ctx.toSym(b.x), toInt(b.num_classes), b)],
     identity: ['jax.nn.identity(x)', (b) => ctx.toSym(b.x)],
+    soft_sign: ['jax.nn.soft_sign(x)', (b) => ops.binary(t, 'Div', x(b), ops.binary(t, 'Add', ops.unary(t, 'Abs', x(b)), ops.scalar(t, 1, 'float32')))],
+    glu: ['jax.nn.glu(x, axis=-1)', (b) => {
+      const input = ctx.toSym(b.x);
+      const axis = ops.normAxis(toInt(b.axis), input.shape.length);
+      const half = input.shape[axis] / 2;
+      if (!Number.isInteger(half)) throw new RangeError('axis size must be divisible by 2');
+      const [a, gate] = ops.split(t, input, [half, half], axis);
+      return mul(a, sigmoid(ctx.toFloat(gate)));
+    }],
+    logsumexp: ['jax.nn.logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None)', (b) => logSumExp(ctx, b)],
   });
   const attrs = new Map<string, Value>(Object.entries(functions).map(([k, fn]) => [k, new HostObject(`jax.nn.${k}`, { call: fn })]));
   attrs.set('initializers', initializers);
@@ -64,9 +74,44 @@ export function createScipySpecial(ctx: JaxContext): PyModule {
     erf: ['jax.scipy.special.erf(x)', (b) => ops.unary(t, 'Erf', x(b))],
     erfc: ['jax.scipy.special.erfc(x)', (b) => ops.binary(t, 'Sub', one(x(b)), ops.unary(t, 'Erf', x(b)))],
     expit: ['jax.scipy.special.expit(x)', (b) => ops.unary(t, 'Sigmoid', x(b))],
+    xlogy: ['jax.scipy.special.xlogy(x, y)', (b) => xTimes(ctx, b, 'Log')],
+    xlog1py: ['jax.scipy.special.xlog1py(x, y)', (b) => xTimes(ctx, b, 'Log1p')],
+    entr: ['jax.scipy.special.entr(x)', (b) => entropy(ctx, x(b))],
+    logsumexp: ['jax.scipy.special.logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None)', (b) => logSumExp(ctx, b)],
     logit: ['jax.scipy.special.logit(x)', (b) => ops.unary(t, 'Log', ops.binary(t, 'Div', x(b), ops.binary(t, 'Sub', one(x(b)), x(b))))],
   });
   return new PyModule('jax.scipy.special', new Map(Object.entries(functions).map(([k, fn]) => [k, new HostObject(`jax.scipy.special.${k}`, { call: fn })])));
+}
+
+/** x * log(y) (or log1p(y)), 0 where x is 0 unless y is nan (JAX's xlogy/xlog1py). */
+function xTimes(ctx: JaxContext, b: BoundArgs, log: 'Log' | 'Log1p'): Sym {
+  const t = ctx.t;
+  const [x, y] = ctx.promote(ctx.wrap(ctx.toFloat(ctx.toSym(b.x))), ctx.wrap(ctx.toFloat(ctx.toSym(b.y))));
+  const zero = ops.scalar(t, 0, x.dtype);
+  const logY = log === 'Log' ? ops.unary(t, 'Log', y) : ops.unary(t, 'Log', ops.binary(t, 'Add', ops.scalar(t, 1, y.dtype), y));
+  const keep = ops.binary(t, 'Or', ops.notEqual(t, x, zero), ops.isNan(t, y));
+  return ops.where(t, keep, ops.binary(t, 'Mul', x, logY), zero);
+}
+
+/** -x log x (0 at 0), -inf below 0. */
+function entropy(ctx: JaxContext, x: Sym): Sym {
+  const t = ctx.t;
+  const zero = ops.scalar(t, 0, x.dtype);
+  const xLogX = ops.where(t, ops.binary(t, 'Equal', x, zero), zero, ops.binary(t, 'Mul', x, ops.unary(t, 'Log', x)));
+  return ops.where(t, ops.binary(t, 'Less', x, zero), ops.scalar(t, -Infinity, x.dtype), ops.unary(t, 'Neg', xLogX));
+}
+
+/** log(sum(exp(a))) shifted by the (finite) maximum, as JAX computes it. */
+export function logSumExp(ctx: JaxContext, b: BoundArgs): Sym {
+  const t = ctx.t;
+  if (!isNone(b.b) || toBool(b.return_sign) || !isNone(b.where)) throw new NotLowered('jax.nn.logsumexp', 'b, return_sign or where');
+  const a = ctx.toFloat(ctx.toSym(b.a));
+  const axes = isNone(b.axis) ? undefined : toInts(b.axis);
+  const peak = ops.reduce(t, 'ReduceMax', a, axes, true);
+  const shift = ops.where(t, ops.not(t, ops.binary(t, 'Or', ops.isNan(t, peak), ops.isInf(t, peak))), peak, ops.scalar(t, 0, a.dtype));
+  const summed = ops.reduce(t, 'ReduceSum', ops.unary(t, 'Exp', ops.binary(t, 'Sub', a, shift)), axes, toBool(b.keepdims));
+  const shiftOut = toBool(b.keepdims) ? shift : ops.reshape(t, shift, summed.shape);
+  return ops.binary(t, 'Add', ops.unary(t, 'Log', summed), shiftOut);
 }
 
 function oneHot(ctx: JaxContext, x: Sym, n: number, b: BoundArgs): Sym {

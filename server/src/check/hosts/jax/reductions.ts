@@ -57,6 +57,14 @@ export function reductions(ctx: JaxContext): Table {
       return ops.cast(t, shaped, 'int32');
     }];
   }
+  for (const [name, mean] of [['nansum', false], ['nanmean', true]] as const) {
+    table[name] = [`jnp.${name}(a, axis=None, dtype=None, out=None, keepdims=False, where=None)`, (b) => {
+      refuse(name, b, ['out', 'where', 'dtype']);
+      const x = ctx.toSym(b.a);
+      const input = mean ? ctx.toFloat(x) : ops.cast(t, x, x.dtype === 'bool' ? 'int32' : x.dtype);
+      return nanReduce(ctx, input, axesOf(b.axis), toBool(b.keepdims), mean);
+    }];
+  }
   table.cumsum = ['jnp.cumsum(a, axis=None, dtype=None, out=None)', (b) => {
     const x = ctx.toSym(b.a);
     const input = isNone(b.dtype) ? ops.cast(t, x, x.dtype === 'bool' ? 'int32' : x.dtype) : ctx.toSym(b.a, ctx.dtypeOf(b.dtype));
@@ -80,6 +88,15 @@ function cumprod(ctx: JaxContext, x: Sym, axis: number): Sym {
     steps.push(i ? ops.binary(t, 'Mul', steps[i - 1], slice) : slice);
   }
   return ops.concat(t, steps, a);
+}
+
+/** The sum (or mean) of the non-nan elements: nan counts as zero and, for the mean, not at all. */
+function nanReduce(ctx: JaxContext, x: Sym, axes: number[] | undefined, keepdims: boolean, mean: boolean): Sym {
+  const t = ctx.t;
+  const present = ops.not(t, ops.isNan(t, x));
+  const total = ops.reduce(t, 'ReduceSum', ops.where(t, present, x, ops.scalar(t, 0, x.dtype)), axes, keepdims);
+  if (!mean) return total;
+  return ops.binary(t, 'Div', total, ops.reduce(t, 'ReduceSum', ops.cast(t, present, x.dtype), axes, keepdims));
 }
 
 /** Mean of squared deviations over `axes`, divided by n - ddof. */

@@ -1,5 +1,5 @@
 // jnp functions that move, join, split, pad and index arrays, and those that create arrays.
-import { PyList, PyTuple, numberOf, type Value } from '../../interp';
+import { PyList, PyTuple, numberOf, pyError, typeName, type Value } from '../../interp';
 import { isNone, isSequence, items, toBool, toInt, toInts, toNumber, toStr, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym } from '../../trace/tracer';
@@ -47,7 +47,7 @@ export function shapes(ctx: JaxContext): Table {
       return (axesOf(b.axis) ?? x.shape.map((_, i) => i)).reduce((y, a) => ops.sliceAxis(t, y, a, null, null, -1), x);
     }],
     tile: ['jnp.tile(A, reps)', (b) => tile(ctx, arr(b.A), toInts(b.reps))],
-    repeat: ['jnp.repeat(a, repeats, axis=None, total_repeat_length=None)', (b) => repeat(ctx, arr(b.a), b.repeats, b.axis)],
+    repeat: ['jnp.repeat(a, repeats, axis=None, total_repeat_length=None)', (b) => repeat(ctx, arr(b.a), b.repeats, b.axis, b.total_repeat_length)],
     pad: ['jnp.pad(array, pad_width, mode="constant", constant_values=0, end_values=0, reflect_type="even", stat_length=None)', (b) => pad(ctx, arr(b.array), b)],
     take: ['jnp.take(a, indices, axis=None, out=None, mode=None, unique_indices=False, indices_are_sorted=False, fill_value=None)', (b) => {
       const x = arr(b.a);
@@ -62,7 +62,7 @@ function shapeArgs(values: readonly Value[]): number[] {
 }
 
 /** The arrays cast to their common (promoted) dtype, or to `dtype` when given. */
-function common(ctx: JaxContext, values: readonly Value[], dtype: Value): Sym[] {
+export function common(ctx: JaxContext, values: readonly Value[], dtype: Value): Sym[] {
   const syms = values.map((v) => ctx.toSym(v));
   const target = ctx.dtypeOf(dtype) ?? syms.reduce((d, s) => ctx.promote(ctx.wrap(ops.scalar(ctx.t, 0, d)), ctx.wrap(s))[0].dtype, syms[0].dtype);
   return syms.map((s) => ops.cast(ctx.t, s, target));
@@ -111,16 +111,33 @@ function tile(ctx: JaxContext, x: Sym, reps: number[]): Sym {
 }
 
 /** jnp.repeat with one repeat count: each element repeated in place along the axis (flattened when None). */
-function repeat(ctx: JaxContext, x: Sym, repeats: Value, axis: Value): Sym {
-  if (!numberOf(repeats)) throw new NotLowered('jnp.repeat', 'per-element repeat counts');
-  const count = toInt(repeats);
+function repeat(ctx: JaxContext, x: Sym, repeats: Value, axis: Value, totalLength: Value): Sym {
   const source = isNone(axis) ? ops.reshape(ctx.t, x, [-1]) : x;
   const a = isNone(axis) ? 0 : ops.normAxis(toInt(axis), x.shape.length);
+  if (!numberOf(repeats)) return repeatEach(ctx, source, a, repeats, totalLength);
+  const count = toInt(repeats);
   const lifted = ops.unsqueeze(ctx.t, source, [a + 1]);
   const shape = [...source.shape.slice(0, a + 1), count, ...source.shape.slice(a + 1)];
   const out = [...source.shape];
   out[a] *= count;
   return ops.reshape(ctx.t, ops.expand(ctx.t, lifted, shape), out);
+}
+
+/** Per-element repeat counts, JAX's way: a 1 at each block start (the exclusive running total of the counts; starts
+ *  past the output are dropped), whose running sum - 1 indexes the source. The output length must be static
+ *  (total_repeat_length): the counts are array values. */
+function repeatEach(ctx: JaxContext, x: Sym, axis: number, repeats: Value, totalLength: Value): Sym {
+  const t = ctx.t;
+  if (isSequence(repeats)) throw pyError('TypeError', `repeat requires ndarray or scalar arguments, got ${typeName(repeats)} at position 1.`);
+  if (isNone(totalLength)) throw new NotLowered('jnp.repeat', 'counts held in an array without total_repeat_length (the output size depends on them)');
+  const counts = ctx.toSym(repeats, 'int32');
+  const length = toInt(totalLength);
+  if (counts.shape.length !== 1 || counts.shape[0] !== x.shape[axis]) throw new RangeError(`repeats of shape [${counts.shape}] for an axis of ${x.shape[axis]}`);
+  const starts = ops.unsqueeze(t, ops.cumsum(t, counts, 0, false, true), [1]);
+  const hits = ops.binary(t, 'Equal', starts, ops.reshape(t, ops.arange(t, 0, length, 1, 'int32'), [1, length]));
+  const indicators = ops.reduce(t, 'ReduceSum', ops.cast(t, hits, 'int32'), [0], false);
+  const indices = ops.binary(t, 'Sub', ops.cumsum(t, indicators, 0), ops.scalar(t, 1, 'int32'));
+  return ops.gather(t, x, indices, axis);
 }
 
 /** numpy's pad_width forms: n, (n,), (before, after), or one pair per axis. */
