@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
-import { convertTorchToJax, InputError, type ConversionResult } from './convert';
+import { convertTorch, InputError, type ConversionResult } from './convert';
+import type { ConversionTarget } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
 import { coverageReport, readLoweringTable } from './coverage';
@@ -12,7 +13,7 @@ import { CONVERSION_WORKER, serveConversions } from './lsp/background';
 import { runLanguageServer } from './lsp/connection';
 
 const USAGE = `usage:
-  rosetta convert FILE --to jax [--from torch] [--out PATH] [--json]
+  rosetta convert FILE --to jax|numpy [--from torch] [--out PATH] [--json]
   rosetta check FILE --to jax --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
                 [--seed N] [--rtol R] [--atol A] [--train] [--json]
   rosetta coverage [--lowering] [--results FILE] [--json]
@@ -48,7 +49,7 @@ async function convertCommand(argv: string[]): Promise<number> {
   if (positional.length !== 1) throw new UsageError('convert takes exactly one FILE');
   const to = flags.to ?? 'jax';
   const from = flags.from ?? 'torch';
-  if (to !== 'jax' || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to jax)`);
+  if (!isTarget(to) || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to jax|numpy)`);
   const file = positional[0];
   let text: string;
   try {
@@ -60,7 +61,7 @@ async function convertCommand(argv: string[]): Promise<number> {
   await initParser();
   let result: ConversionResult;
   try {
-    result = convertTorchToJax(text);
+    result = convertTorch(text, to);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     process.stderr.write(`${file}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}; nothing was written\n`);
@@ -78,6 +79,12 @@ async function convertCommand(argv: string[]): Promise<number> {
   }
   for (const d of result.diagnostics) if (!flags.json) process.stderr.write(`${file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+const TARGETS: ConversionTarget[] = ['jax', 'numpy'];
+
+function isTarget(value: string | true): value is ConversionTarget {
+  return TARGETS.includes(value as ConversionTarget);
 }
 
 function readSource(file: string): string | undefined {

@@ -1,13 +1,15 @@
-// PyTorch → JAX/Flax NNX: parse → resolve → recognize → emit. Text the converter does not recognise as torch is kept
-// byte for byte; torch it cannot convert is kept and marked in place.
+// PyTorch → JAX/Flax NNX or NumPy: parse → resolve → recognize → emit. Text the converter does not recognise as torch
+// is kept byte for byte; torch it cannot convert is kept and marked in place. What differs per target is one
+// TargetProfile.
 import { firstSyntaxError, parsePython, type Node } from './parser';
 import { type Arg, evalLiteral } from './pyvalue';
 import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling, type ModuleSpelling } from './catalogue/index';
 import { bind, BindError, type Bound } from './catalogue/signature';
 import { explicitNotes, makeEmitter, UnsupportedError, type Explicit } from './catalogue/emitter';
-import type { OpEntry, ResultKind, Status } from './catalogue/types';
-import { containers, dtypeNames, constants, specialFunctions } from './catalogue/torch-special';
-import { preludeFor } from './prelude/prelude';
+import type { JaxEmit, ModuleEntry, OpEntry, ResultKind, Status } from './catalogue/types';
+import { containers, dtypeNames, constants, numpyContainers, numpySpecialFunctions, specialFunctions } from './catalogue/torch-special';
+import type { ConversionTarget } from './protocol';
+import { preludeFor, preludeHas } from './prelude/prelude';
 import { functionHazards, type HazardCode, type Rewrite, type TypeKnowledge } from './hazards';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -72,7 +74,89 @@ const TORCH_ROOTS = ['torch', 'torchvision', 'torchaudio'];
 const AMBIGUOUS_METHODS = new Set(['split', 'index', 'count', 'copy', 'sort', 'get', 'pop', 'append', 'extend', 'update', 'replace']);
 /** torch.nn.Module methods that nnx modules lack; eval() and train() exist in nnx with the same meaning. */
 const TORCH_MODULE_METHODS = new Set(['apply', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'modules', 'named_modules', 'children', 'named_children', 'state_dict', 'load_state_dict', 'cuda', 'cpu', 'zero_grad', 'requires_grad_', 'register_parameter', 'add_module']);
-const JAX_HEADER = ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'];
+
+type Builder = (typeof containers)[string];
+
+/** What differs between conversion targets. */
+interface TargetProfile {
+  name: ConversionTarget;
+  header: string[];
+  /** what a torch.nn.Module base becomes; undefined: the class is a plain class */
+  moduleBase?: string;
+  /** modules take a keyword-only `rngs` where they are built */
+  rngs: boolean;
+  /** arrays are mutable like torch tensors: index updates and in-place ops stay in place, views included */
+  mutableArrays: boolean;
+  /** reads a parameter or buffer attribute */
+  readVariable: (attr: string) => string;
+  /** the class a module entry's spelling names, for isinstance() */
+  moduleClass: RegExp;
+  emitOf: (entry: OpEntry | ModuleEntry) => JaxEmit | undefined;
+  spellingOf: (entry: OpEntry | ModuleEntry) => string;
+  containers: Record<string, Builder>;
+  specialFunctions: Record<string, Builder>;
+  dtypes: Record<string, string>;
+  constants: Record<string, string>;
+  /** torch.nn.Module methods the target's modules lack */
+  moduleMethods: Set<string>;
+  /** the reasons markers and notes give, in the target's terms */
+  reasons: { moduleMethod: string; init: string; api: string; method: string; name: string; inplaceExpression: string; inplaceOther: string; noGrad: string };
+}
+
+const PROFILES: Record<ConversionTarget, TargetProfile> = {
+  jax: {
+    name: 'jax',
+    header: ['import math', 'import numpy as np', 'import jax', 'import jax.numpy as jnp', 'from jax import lax', 'from flax import nnx'],
+    moduleBase: 'nnx.Module',
+    rngs: true,
+    mutableArrays: false,
+    readVariable: (attr) => `self.${attr}[...]`,
+    moduleClass: /^(nnx\.[A-Z]\w*)\(/,
+    emitOf: (entry) => entry.jax,
+    spellingOf: (entry) => entry.jaxSpelling,
+    containers,
+    specialFunctions,
+    dtypes: dtypeNames.jax,
+    constants: constants.jax,
+    moduleMethods: TORCH_MODULE_METHODS,
+    reasons: {
+      moduleMethod: 'this torch.nn.Module method has no Flax NNX counterpart (weights come from load_torch_state_dict; nnx.state(model) lists them)',
+      init: 'weight initialisation is not converted: Flax layers use their own initialisers; load trained weights with load_torch_state_dict',
+      api: 'no JAX equivalent is known for this torch API',
+      method: 'no JAX equivalent is known for this Tensor method',
+      name: 'no JAX equivalent is known for this torch name',
+      inplaceExpression: 'an in-place update inside an expression changes a variable JAX cannot update here; write it as its own statement',
+      inplaceOther: 'in-place update of this expression has no JAX equivalent',
+      noGrad: 'JAX computes gradients only inside jax.grad',
+    },
+  },
+  numpy: {
+    name: 'numpy',
+    header: ['import math', 'import numpy as np'],
+    rngs: false,
+    mutableArrays: true,
+    readVariable: (attr) => `self.${attr}`,
+    moduleClass: /^([A-Z]\w*)\(/,
+    emitOf: (entry) => entry.numpy,
+    spellingOf: (entry) => entry.numpySpelling ?? '(no NumPy equivalent yet)',
+    containers: numpyContainers,
+    specialFunctions: numpySpecialFunctions,
+    dtypes: dtypeNames.numpy,
+    constants: constants.numpy,
+    // an inference target: modules are always in evaluation mode
+    moduleMethods: new Set([...TORCH_MODULE_METHODS, 'eval', 'train']),
+    reasons: {
+      moduleMethod: 'no NumPy equivalent yet: converted modules are plain classes (weights come from load_torch_state_dict)',
+      init: 'weight initialisation is not converted: load trained weights with load_torch_state_dict',
+      api: 'no NumPy equivalent yet',
+      method: 'no NumPy equivalent yet',
+      name: 'no NumPy equivalent yet',
+      inplaceExpression: 'an in-place update inside an expression: no NumPy equivalent yet; write it as its own statement',
+      inplaceOther: 'no NumPy equivalent yet',
+      noGrad: 'NumPy computes no gradients',
+    },
+  },
+};
 
 /** The names an import statement binds, each with the dotted path it stands for: `import torch.nn as nn` → nn:
  *  torch.nn; `import torch.nn` → torch: torch; `from torch import nn` → nn: torch.nn. */
@@ -93,17 +177,21 @@ export function importedNames(stmt: Node): Array<[string, string]> {
   });
 }
 
-export function convertTorchToJax(text: string): ConversionResult {
+export function convertTorch(text: string, target: ConversionTarget): ConversionResult {
   const tree = parsePython(text);
   const error = firstSyntaxError(tree);
   if (error) throw new InputError(`syntax error at line ${error.line}, column ${error.column}${error.text ? ` near '${error.text}'` : ''}`, error.line, error.column);
-  return new Converter(text).run(tree.rootNode);
+  return new Converter(text, PROFILES[target]).run(tree.rootNode);
+}
+
+export function convertTorchToJax(text: string): ConversionResult {
+  return convertTorch(text, 'jax');
 }
 
 /** The classes a file derives from torch.nn.Module (directly or through another such class), resolved as conversion
  *  resolves them; a file that does not parse yet gives those of its intact parts. */
 export function moduleClassNames(root: Node): Set<string> {
-  return new Converter(root.text).moduleClassesOf(root);
+  return new Converter(root.text, PROFILES.jax).moduleClassesOf(root);
 }
 
 class Converter {
@@ -130,7 +218,7 @@ class Converter {
   private appliedOps = new Map<number, OpEntry>();
   private usesModules = false;
 
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string, private readonly target: TargetProfile) {}
 
   moduleClassesOf(root: Node): Set<string> {
     this.collectImports(root);
@@ -422,7 +510,7 @@ class Converter {
   private emitClass(node: Node): string {
     const name = node.childForFieldName('name')!.text;
     const isModule = this.moduleClasses.has(name);
-    const info: ClassInfo = { name, attrs: new Map(), constructors: new Map(), readsTraining: isModule && /\bself\.training\b/.test(node.text) };
+    const info: ClassInfo = { name, attrs: new Map(), constructors: new Map(), readsTraining: this.target.rngs && isModule && /\bself\.training\b/.test(node.text) };
     if (isModule) {
       this.usesModules = true;
       this.collectAttributes(node, info);
@@ -432,8 +520,9 @@ class Converter {
       if (!isModule) return this.splice(node);
       const bases = node.childForFieldName('superclasses')!;
       const body = node.childForFieldName('body')!;
-      const newBases = bases.namedChildren.map((b) => (b && this.qualify(b) === 'torch.nn.Module' ? 'nnx.Module' : b!.text)).join(', ');
-      return this.source.slice(node.startIndex, bases.startIndex) + `(${newBases})` + this.source.slice(bases.endIndex, body.startIndex) + this.splice(body);
+      const base = this.target.moduleBase;
+      const newBases = bases.namedChildren.flatMap((b) => (b && this.qualify(b) === 'torch.nn.Module' ? (base ? [base] : []) : [b!.text])).join(', ');
+      return this.source.slice(node.startIndex, bases.startIndex) + (newBases ? `(${newBases})` : '') + this.source.slice(bases.endIndex, body.startIndex) + this.splice(body);
     } finally {
       this.classes.pop();
     }
@@ -473,13 +562,14 @@ class Converter {
       const body = node.childForFieldName('body')!;
       let head = this.source.slice(node.startIndex, name.startIndex);
       head += inModule && name.text === 'forward' ? '__call__' : name.text;
-      const paramText = scope.buildsModules ? this.paramsWithRngs(params) : this.splice(params);
+      const paramText = scope.buildsModules && this.target.rngs ? this.paramsWithRngs(params) : this.splice(params);
       const returnType = node.childForFieldName('return_type');
       const afterParams = returnType
         ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
         : this.source.slice(params.endIndex, body.startIndex);
       const text = head + this.source.slice(name.endIndex, params.startIndex) + paramText + afterParams + this.emitBody(body, scope.buildsModules && !!cls?.readsTraining);
-      this.reportHazards(body);
+      // the hazards are JAX's: immutable arrays and jit
+      if (!this.target.mutableArrays) this.reportHazards(body);
       return text;
     } finally {
       this.scopes.pop();
@@ -534,8 +624,8 @@ class Converter {
     const left = node.childForFieldName('left')!;
     const right = node.childForFieldName('right');
     if (!right) return this.splice(node);
-    // y[:, 0] = v on a tensor → y = y.at[:, 0].set(v)
-    if (left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
+    // y[:, 0] = v on a tensor → y = y.at[:, 0].set(v) where arrays are immutable
+    if (!this.target.mutableArrays && left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
       return this.indexUpdate(left, 'set', this.emit(right));
     }
     const tied = this.tiedWeight(left, right);
@@ -551,7 +641,8 @@ class Converter {
     const owner = (n: Node) => (n.type === 'attribute' && n.childForFieldName('attribute')!.text === 'weight' ? n.childForFieldName('object')! : undefined);
     const [target, source] = [owner(left), owner(right)];
     if (!target || !source || !/^self\./.test(target.text) || !/^self\./.test(source.text)) return undefined;
-    if (!this.scopes.some((s) => s.buildsModules)) return undefined;
+    // mutable arrays tie by sharing the array, as the assignment does
+    if (this.target.mutableArrays || !this.scopes.some((s) => s.buildsModules)) return undefined;
     this.record(left, 'weight tying', 'tie_weights', 'tie_weights', ['tied weights stay one variable: a Linear tied to an Embedding computes x @ table.T']);
     return `${target.text}, ${source.text} = ${this.emitter.helper('tie_weights')}(${target.text}, ${source.text})`;
   }
@@ -572,7 +663,7 @@ class Converter {
     const left = node.childForFieldName('left')!;
     const op = node.childForFieldName('operator')!.text;
     const right = node.childForFieldName('right')!;
-    if (left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
+    if (!this.target.mutableArrays && left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
       const method = { '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide' }[op];
       if (method) {
         const value = method === 'subtract' ? `-(${this.emit(right)})` : this.emit(right);
@@ -595,7 +686,7 @@ class Converter {
     const expr = node.namedChildren[0];
     if (expr?.type === 'call') {
       const target = this.inplaceCallTarget(expr);
-      if (target) return `${target.text} = ${this.emitCall(expr)}`;
+      if (target) return this.inplaceAssignment(target.text, this.emitCall(expr));
       const fn = expr.childForFieldName('function')!;
       if (fn.type === 'attribute') {
         const method = fn.childForFieldName('attribute')!.text;
@@ -627,12 +718,19 @@ class Converter {
     if (result === undefined) return this.splice(call);
     const target = this.emit(receiver);
     // torch writes the result into the receiver, in the receiver's dtype
+    if (this.target.mutableArrays) return methodIndex.get(method)?.[0].op.reshapesInPlace ? `${target} = ${result}` : this.inplaceAssignment(target, result);
     const converted = methodIndex.get(method)?.[0].op.boolResult ? `${result}.astype(${target}.dtype)` : result;
     if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${target} = ${converted}`;
     if (receiver.type === 'subscript') {
       return this.indexUpdate(receiver, 'set', converted);
     }
-    return this.mark(call, `in-place ${method}_ on ${receiver.text}`, 'in-place update of this expression has no JAX equivalent');
+    return this.mark(call, `in-place ${method}_ on ${receiver.text}`, this.target.reasons.inplaceOther);
+  }
+
+  /** The result of an in-place op written back: into the same memory (keeping its dtype and its views) where arrays
+   *  are mutable, else bound to the same name. */
+  private inplaceAssignment(target: string, value: string): string {
+    return this.target.mutableArrays ? `${target}[...] = ${value}` : `${target} = ${value}`;
   }
 
   private registerBuffer(call: Node): string {
@@ -640,10 +738,19 @@ class Converter {
     const [nameArg, value] = args.positional;
     const persistent = args.keywords.persistent ?? args.positional[2];
     if (!nameArg || typeof nameArg.lit !== 'string' || !value) return this.mark(call, 'register_buffer', 'the buffer name must be a string literal');
-    const cls = persistent && persistent.lit === false ? 'TransientBuffer' : 'Buffer';
+    const transient = !!persistent && persistent.lit === false;
+    if (!this.target.rngs) return this.plainBuffer(call, nameArg.lit, value.text, transient);
+    const cls = transient ? 'TransientBuffer' : 'Buffer';
     this.emitter.helper('Buffer');
     this.record(call, 'torch.nn.Module.register_buffer', 'buffer', cls, []);
     return `self.${nameArg.lit} = ${cls}(${value.text})`;
+  }
+
+  /** A buffer of a plain class is an attribute; a non-persistent one is registered to stay out of the state_dict. */
+  private plainBuffer(call: Node, name: string, value: string, transient: boolean): string {
+    this.record(call, 'torch.nn.Module.register_buffer', 'buffer', transient ? 'register_buffer' : 'attribute', []);
+    if (!transient) return `self.${name} = ${value}`;
+    return `${this.emitter.helper('register_buffer')}(self, ${JSON.stringify(name)}, ${value}, persistent=False)`;
   }
 
   private emitWith(node: Node): string {
@@ -652,7 +759,7 @@ class Converter {
     const noGrad = items.length === 1 && items[0] && /^(torch\.)?(no_grad|inference_mode)\(\)$/.test(this.pathText(items[0]));
     if (!noGrad) return this.splice(node);
     const body = node.childForFieldName('body')!;
-    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', ['JAX computes gradients only inside jax.grad, so no_grad needs no counterpart']);
+    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', [`${this.target.reasons.noGrad}, so no_grad needs no counterpart`]);
     return `if True:  # was: with ${items[0]!.text}` + this.source.slice(clause!.endIndex, body.startIndex).replace(/^:/, '') + this.splice(body);
   }
 
@@ -660,8 +767,8 @@ class Converter {
   private emitDecorator(node: Node): string {
     const expr = node.namedChildren[0];
     if (!expr || !/^(torch\.)?(no_grad|inference_mode)\(\)$/.test(this.pathText(expr))) return this.splice(node);
-    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', ['JAX computes gradients only inside jax.grad, so no_grad needs no counterpart']);
-    return `# ${node.text}: JAX computes gradients only inside jax.grad`;
+    this.record(node, 'torch.no_grad', 'no_grad', '(nothing)', [`${this.target.reasons.noGrad}, so no_grad needs no counterpart`]);
+    return `# ${node.text}: ${this.target.reasons.noGrad}`;
   }
 
   private pathText(item: Node): string {
@@ -688,9 +795,14 @@ class Converter {
       this.record(node, 'torch.nn.Module.training', 'training', 'not self.deterministic', ['nnx .eval()/.train() set `deterministic` on every module that has it']);
       return '(not self.deterministic)';
     }
+    if (object.text === 'self' && attr === 'training' && !this.target.rngs && this.moduleClasses.has(this.currentClass()?.name ?? '')) {
+      this.warn(node, 'self.training is False: the NumPy target is for inference, so modules are always in evaluation mode');
+      this.record(node, 'torch.nn.Module.training', 'training', 'False', ['inference target: modules are always in evaluation mode']);
+      return 'False';
+    }
     if (object.text === 'self' && !isStore) {
       const kind = this.currentClass()?.attrs.get(attr);
-      if (kind === 'param' || kind === 'buffer') return `self.${attr}[...]`;
+      if (kind === 'param' || kind === 'buffer') return this.target.readVariable(attr);
     }
     if (isTensorKind(this.kindOf(object)) && attr === 'data') return this.emit(object);
     // torch.max(x, 1).values: ops returning (values, indices) named tuples give plain tuples in JAX
@@ -705,10 +817,10 @@ class Converter {
 
   /** A torch name used as a value: dtypes, constants, or a function passed along (act = F.gelu). */
   private emitTorchValue(node: Node, path: string): string {
-    if (dtypeNames[path]) return dtypeNames[path];
-    if (constants[path]) return constants[path];
-    // an annotation naming a torch module class (-> nn.Sequential) names an nnx module
-    if (/^torch\.nn\.[A-Z]\w*$/.test(path) && hasAncestor(node, 'type')) return 'nnx.Module';
+    if (this.target.dtypes[path]) return this.target.dtypes[path];
+    if (this.target.constants[path]) return this.target.constants[path];
+    // an annotation naming a torch module class (-> nn.Sequential) names a target module
+    if (/^torch\.nn\.[A-Z]\w*$/.test(path) && hasAncestor(node, 'type')) return this.target.constants['torch.nn.Module'];
     const module = moduleIndex.get(path);
     if (module) return this.moduleClassValue(node, path, module);
     const spelling = functionIndex.get(path)?.[0];
@@ -721,21 +833,27 @@ class Converter {
         if (!(e instanceof UnsupportedError || e instanceof BindError)) throw e;
       }
     }
-    return this.mark(node, path, 'no JAX equivalent is known for this torch name');
+    return this.mark(node, path, this.target.reasons.name);
   }
 
   /** A torch module class used as a value: in isinstance() its Flax class; elsewhere (act_layer=nn.GELU) a factory
    *  with the torch constructor's parameters and a keyword-only rngs, building what the constructor call would. */
   private moduleClassValue(node: Node, path: string, spelling: ModuleSpelling): string {
-    const flaxClass = /^(nnx\.[A-Z]\w*)\(/.exec(spelling.module.jaxSpelling)?.[1];
-    if (flaxClass && node.parent?.parent?.type === 'call' && node.parent.parent.childForFieldName('function')?.text === 'isinstance') return flaxClass;
+    const targetClass = this.targetClass(spelling.module);
+    if (targetClass && node.parent?.parent?.type === 'call' && node.parent.parent.childForFieldName('function')?.text === 'isinstance') return targetClass;
     try {
       const factory = this.moduleFactory(spelling);
-      this.record(node, path, spelling.module.name, spelling.module.jaxSpelling, spelling.module.notes ?? [], spelling.module.status);
+      this.record(node, path, spelling.module.name, this.target.spellingOf(spelling.module), spelling.module.notes ?? [], spelling.module.status);
       return factory;
     } catch (e) {
       return this.failed(node, path, e);
     }
+  }
+
+  /** The class a module entry builds: a Flax class, or a prelude class (copied into the file when named). */
+  private targetClass(module: ModuleEntry): string | undefined {
+    const name = this.target.moduleClass.exec(this.target.spellingOf(module))?.[1];
+    return name && preludeHas(this.target.name, name) ? this.emitter.helper(name) : name;
   }
 
   /** The factory text; parameters whose emission needs a literal are fixed to their defaults and left out of the
@@ -748,10 +866,11 @@ class Converter {
       const bound: Bound = Object.fromEntries(sig.params.map((p) => [p.name, fixed(p.name, p.defaultText) ? { text: p.defaultText!, lit: p.default } : { text: p.name }]));
       try {
         // a factory's parameters are its caller's to fill: none of them is a torch default
-        const body = this.emitEntry(Object.values(bound), () => module.jax(bound, this.emitter));
+        const emit = this.emitterFor(module);
+        const body = this.emitEntry(Object.values(bound), () => emit(bound, this.emitter));
         const params = sig.params.filter((p) => !fixed(p.name, p.defaultText)).map((p) => `${p.variadic ? '*' : ''}${p.name}${p.defaultText !== undefined ? `=${p.defaultText}` : ''}`);
         const rngsParam = sig.params.some((p) => p.variadic || (p.keywordOnly && !fixed(p.name, p.defaultText))) ? 'rngs=None' : '*, rngs=None';
-        return `(lambda ${[...params, rngsParam].join(', ')}: ${body})`;
+        return `(lambda ${[...params, ...(this.target.rngs ? [rngsParam] : [])].join(', ')}: ${body})`;
       } catch (e) {
         if (!(e instanceof UnsupportedError || e instanceof BindError)) throw e;
         lastError = e;
@@ -792,8 +911,8 @@ class Converter {
     if (fn.type === 'attribute') {
       const receiver = fn.childForFieldName('object')!;
       const method = fn.childForFieldName('attribute')!.text;
-      if (TORCH_MODULE_METHODS.has(method) && (receiver.text === 'self' ? !!this.scopes.some((sc) => sc.cls) : this.kindOf(receiver) === 'module')) {
-        return this.mark(node, `torch.nn.Module.${method}`, 'this torch.nn.Module method has no Flax NNX counterpart (weights come from load_torch_state_dict; nnx.state(model) lists them)');
+      if (this.target.moduleMethods.has(method) && (receiver.text === 'self' ? !!this.scopes.some((sc) => sc.cls) : this.kindOf(receiver) === 'module')) {
+        return this.mark(node, `torch.nn.Module.${method}`, this.target.reasons.moduleMethod);
       }
       if (method === 'forward' && this.kindOf(receiver) === 'module') return `${this.emit(receiver)}${this.spliceBetween(node, fn.endIndex, node.endIndex)}`;
       const converted = this.emitMethod(node, receiver, method);
@@ -813,7 +932,7 @@ class Converter {
     if (inplaceBase) return this.inplaceInExpression(node, receiver, inplaceBase);
     const spellings = methodIndex.get(method);
     if (!spellings) {
-      if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) return this.mark(node, `Tensor.${method}`, 'no JAX equivalent is known for this Tensor method');
+      if (isTensorKind(kind) && /^[a-z]/.test(method) && !method.startsWith('__')) return this.mark(node, `Tensor.${method}`, this.target.reasons.method);
       return undefined;
     }
     const args = this.collectArgs(node);
@@ -826,7 +945,7 @@ class Converter {
   /** `f(x).add_(1)`: the updated temporary is the value, so the out-of-place op is exact; on a name it is not. */
   private inplaceInExpression(node: Node, receiver: Node, base: string): string {
     if (['identifier', 'attribute', 'subscript'].includes(receiver.type)) {
-      return this.mark(node, `Tensor.${base}_`, 'an in-place update inside an expression changes a variable JAX cannot update here; write it as its own statement');
+      return this.mark(node, `Tensor.${base}_`, this.target.reasons.inplaceExpression);
     }
     if (methodIndex.get(base)?.[0].op.boolResult) return this.mark(node, `Tensor.${base}_`, 'the in-place form keeps the dtype of a temporary; write it as its own statement');
     return this.emitMethod(node, receiver, base, `Tensor.${base}_`)!;
@@ -843,7 +962,7 @@ class Converter {
 
   private emitTorchCall(node: Node, path: string): string {
     const args = this.collectArgs(node);
-    const container = containers[path];
+    const container = this.target.containers[path];
     if (container) {
       try {
         const text = container(args.positional, args.keywords, this.emitter);
@@ -857,15 +976,16 @@ class Converter {
     const module = moduleIndex.get(path);
     if (module) {
       try {
+        const emit = this.emitterFor(module.module);
         const bound = bind(module.sig, args.positional, args.keywords);
-        const text = this.emitEntry(writtenArgs(args), () => module.module.jax(bound, this.emitter));
-        this.record(node, path, module.module.name, module.module.jaxSpelling, module.module.notes ?? [], module.module.status);
+        const text = this.emitEntry(writtenArgs(args), () => emit(bound, this.emitter));
+        this.record(node, path, module.module.name, this.target.spellingOf(module.module), module.module.notes ?? [], module.module.status);
         return this.warnOutsideBuilders(node, text);
       } catch (e) {
         return this.failed(node, path, e);
       }
     }
-    const special = specialFunctions[path];
+    const special = this.target.specialFunctions[path];
     if (special) {
       try {
         const text = this.emitEntry(writtenArgs(args), () => special(args.positional, args.keywords, this.emitter));
@@ -876,8 +996,8 @@ class Converter {
       }
     }
     const spellings = functionIndex.get(path);
-    if (!spellings && path.startsWith('torch.nn.init.')) return this.mark(node, path, 'weight initialisation is not converted: Flax layers use their own initialisers; load trained weights with load_torch_state_dict');
-    if (!spellings) return this.mark(node, path, 'no JAX equivalent is known for this torch API');
+    if (!spellings && path.startsWith('torch.nn.init.')) return this.mark(node, path, this.target.reasons.init);
+    if (!spellings) return this.mark(node, path, this.target.reasons.api);
     return this.applyOverloads(node, path, spellings, args.positional, args.keywords);
   }
 
@@ -897,25 +1017,32 @@ class Converter {
 
   private applyOp(node: Node, api: string, spelling: FunctionSpelling, positional: Arg[], keywords: Record<string, Arg>): string {
     const bound: Bound = bind(spelling.sig, positional, keywords);
+    const emit = this.emitterFor(spelling.op);
     if (spelling.op.random && !this.scopes.some((s) => s.buildsModules)) {
       throw new UnsupportedError('random numbers need a key: they are converted where modules are built, from rngs');
     }
-    const text = this.emitEntry(writtenArgs({ positional, keywords }), () => spelling.op.jax(bound, this.emitter));
-    this.record(node, api, spelling.op.name, spelling.op.jaxSpelling, spelling.op.notes ?? [], spelling.op.status);
+    const text = this.emitEntry(writtenArgs({ positional, keywords }), () => emit(bound, this.emitter));
+    this.record(node, api, spelling.op.name, this.target.spellingOf(spelling.op), spelling.op.notes ?? [], spelling.op.status);
     this.appliedOps.set(node.id, spelling.op);
     return text;
+  }
+
+  /** The target's emission of an entry; an entry without one has no equivalent in the target yet. */
+  private emitterFor(entry: OpEntry | ModuleEntry): JaxEmit {
+    return this.target.emitOf(entry) ?? (() => { throw new UnsupportedError(this.target.reasons.api); });
   }
 
   /** A call that builds a module of this file (a class, a builder function or method, a factory) gets `rngs`. */
   private withRngs(node: Node, text: string): string {
     this.usesModules = true;
+    if (!this.target.rngs) return text;
     const withArg = text.endsWith('()') ? text.replace(/\)$/, 'rngs=rngs)') : text.replace(/\)$/, ', rngs=rngs)');
     return this.warnOutsideBuilders(node, withArg);
   }
 
   /** Modules built where no `rngs` is in scope need the caller to provide one. */
   private warnOutsideBuilders(node: Node, text: string): string {
-    if (!this.scopes.some((s) => s.buildsModules)) {
+    if (this.target.rngs && !this.scopes.some((s) => s.buildsModules)) {
       this.warn(node, 'this module is built outside a converted __init__: pass `rngs=nnx.Rngs(0)` (or your own) where it is called');
     }
     return text;
@@ -949,7 +1076,7 @@ class Converter {
   private mark(node: Node, api: string, reason: string): string {
     const message = `${api}: ${reason}`;
     this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'error', message, api });
-    this.pendingMarkers.push({ message, disables: disablesStatement(api) });
+    this.pendingMarkers.push({ message, disables: this.disablesStatement(api) });
     return node.text;
   }
 
@@ -967,6 +1094,12 @@ class Converter {
     }
   }
 
+  /** Torch-only weight initialisation and module introspection: a statement using them would fail in the target, so
+   *  it is kept as a comment (with `pass` keeping the block valid); weights come from load_torch_state_dict. */
+  private disablesStatement(api: string): boolean {
+    return api.startsWith('torch.nn.init.') || (api.startsWith('torch.nn.Module.') && this.target.moduleMethods.has(api.slice('torch.nn.Module.'.length)));
+  }
+
   private warn(node: Node, message: string) {
     this.diagnostics.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, severity: 'warning', message });
   }
@@ -976,26 +1109,21 @@ class Converter {
     return nl < 0 ? this.source.length : nl + 1;
   }
 
-  /** Joins the emitted pieces with the JAX imports and the helpers the code uses. */
+  /** Joins the emitted pieces with the target's imports and the helpers the code uses. */
   private assemble(body: string[], insertAt: number): string {
-    const prelude = preludeFor([...this.helpers, ...(this.usesModules ? ['load_torch_state_dict'] : [])]);
+    const prelude = preludeFor([...this.helpers, ...(this.usesModules ? ['load_torch_state_dict'] : [])], this.target.name);
     const before = body.slice(0, insertAt).join('');
     const after = body.slice(insertAt).join('').replace(/^\n+/, '');
     const sep = before && !before.endsWith('\n') ? '\n' : '';
-    return `${before}${sep}${JAX_HEADER.join('\n')}\n${prelude ? `\n${prelude}\n\n` : '\n'}${after}`;
+    return `${before}${sep}${this.target.header.join('\n')}\n${prelude ? `\n${prelude}\n\n` : '\n'}${after}`;
   }
 }
 
-/** Torch-only weight initialisation and module introspection: a statement using them would fail in JAX, so it is
- *  kept as a comment (with `pass` keeping the block valid); weights come from load_torch_state_dict. */
 /** The arguments a call wrote, positional and keyword. */
 function writtenArgs(args: { positional: Arg[]; keywords: Record<string, Arg> }): Arg[] {
   return [...args.positional, ...Object.values(args.keywords)];
 }
 
-function disablesStatement(api: string): boolean {
-  return api.startsWith('torch.nn.init.') || (api.startsWith('torch.nn.Module.') && TORCH_MODULE_METHODS.has(api.slice('torch.nn.Module.'.length)));
-}
 
 function disabledStatement(node: Node, comment: string): string {
   const indent = ' '.repeat(node.startPosition.column);

@@ -11,29 +11,42 @@ export interface CaseResult { id: string; apis: string[]; passed: boolean; detai
 
 export type ApiConfirmation = 'confirmed' | 'failing' | 'unconfirmed';
 
-export interface CoverageReport {
+/** The verdicts of one target's conformance cases over the APIs mapped to it. */
+export interface TargetCoverage {
   mapped: number;
   confirmed: number;
   failing: string[];
   unconfirmed: string[];
-  /** every mapped API's verdict: what hover shows, and what the packaged extension ships (dist/conformance.json) */
   apis: Record<string, ApiConfirmation>;
+}
+
+export interface CoverageReport extends TargetCoverage {
+  /** every mapped API's verdict (JAX): what hover shows, and what the packaged extension ships (dist/conformance.json) */
+  apis: Record<string, ApiConfirmation>;
+  /** the NumPy target: the APIs with a NumPy emission, confirmed against real NumPy */
+  numpy: TargetCoverage;
   text: string;
+}
+
+function targetCoverage(apis: string[], results: CaseResult[]): TargetCoverage {
+  const passed = new Set<string>(), failed = new Set<string>();
+  for (const r of results) for (const api of r.apis) (r.passed ? passed : failed).add(api);
+  const verdict = (a: string): ApiConfirmation => (failed.has(a) ? 'failing' : passed.has(a) ? 'confirmed' : 'unconfirmed');
+  const perApi = Object.fromEntries(apis.map((a) => [a, verdict(a)]));
+  const having = (v: ApiConfirmation) => apis.filter((a) => perApi[a] === v);
+  return { mapped: apis.length, confirmed: having('confirmed').length, failing: having('failing'), unconfirmed: having('unconfirmed'), apis: perApi };
 }
 
 export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   const apis = mappedApis();
-  let results: CaseResult[] = [];
+  let results: { cases: CaseResult[]; numpy?: CaseResult[] } = { cases: [] };
   try {
-    results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')).cases;
+    results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   } catch {
     // no run yet: nothing is confirmed
   }
-  const passed = new Set<string>(), failed = new Set<string>();
-  for (const r of results) for (const api of r.apis) (r.passed ? passed : failed).add(api);
-  const confirmed = apis.filter((a) => passed.has(a) && !failed.has(a));
-  const failing = apis.filter((a) => failed.has(a));
-  const unconfirmed = apis.filter((a) => !passed.has(a) && !failed.has(a));
+  const jax = targetCoverage(apis, results.cases);
+  const numpy = targetCoverage(mappedApis('numpy'), results.numpy ?? []);
   const kinds = { functions: 0, methods: 0, modules: 0 };
   for (const a of apis) {
     if (a.startsWith('Tensor.')) kinds.methods++;
@@ -42,13 +55,24 @@ export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   }
   const lines = [
     `torch APIs mapped to JAX: ${apis.length} (${kinds.functions} functions, ${kinds.methods} Tensor methods, ${kinds.modules} nn modules)`,
-    `confirmed against real PyTorch and JAX: ${confirmed.length}${results.length ? '' : ` (no results in ${resultsFile}: run the conformance suite)`}`,
+    `confirmed against real PyTorch and JAX: ${jax.confirmed}${results.cases.length ? '' : ` (no results in ${resultsFile}: run the conformance suite)`}`,
   ];
-  if (failing.length) lines.push(`failing: ${failing.join(', ')}`);
-  if (unconfirmed.length) lines.push(`not exercised by any case: ${unconfirmed.join(', ')}`);
-  const verdict = (a: string): ApiConfirmation => (failed.has(a) ? 'failing' : passed.has(a) ? 'confirmed' : 'unconfirmed');
-  const perApi = Object.fromEntries(apis.map((a) => [a, verdict(a)]));
-  return { mapped: apis.length, confirmed: confirmed.length, failing, unconfirmed, apis: perApi, text: lines.join('\n') + '\n' };
+  if (jax.failing.length) lines.push(`failing: ${jax.failing.join(', ')}`);
+  if (jax.unconfirmed.length) lines.push(`not exercised by any case: ${jax.unconfirmed.join(', ')}`);
+  lines.push('', coverageTable(jax, numpy));
+  return { ...jax, numpy, text: lines.join('\n') + '\n' };
+}
+
+/** Per target: mapped and confirmed APIs, by kind (the NumPy column counts the APIs with a NumPy emission). */
+function coverageTable(jax: TargetCoverage, numpy: TargetCoverage): string {
+  const kindOf = (a: string) => (a.startsWith('Tensor.') ? 'Tensor methods' : /^torch\.nn\.[A-Z]/.test(a) ? 'nn modules' : 'functions');
+  const cell = (t: TargetCoverage, kind?: string) => {
+    const mine = Object.keys(t.apis).filter((a) => !kind || kindOf(a) === kind);
+    return `${mine.filter((a) => t.apis[a] === 'confirmed').length}/${mine.length}`;
+  };
+  const rows = [['', 'JAX', 'NumPy'], ...['functions', 'Tensor methods', 'nn modules'].map((k) => [k, cell(jax, k), cell(numpy, k)]), ['all', cell(jax), cell(numpy)]];
+  const lines = rows.map(([k, j, n]) => `${k.padEnd(16)}${j.padStart(9)}${n.padStart(9)}`);
+  return ['confirmed/mapped', ...lines].join('\n');
 }
 
 export const DEFAULT_LOWERING_RESULTS = 'test-output/lowering.json';

@@ -10,7 +10,7 @@ export interface LspRange {
   end: { line: number; character: number };
 }
 
-export type ConversionTarget = 'jax';
+export type ConversionTarget = 'jax' | 'numpy';
 
 /** `rosetta/convert`: converts an open document, or the top-level statements a range touches (with the file's imports). */
 export const ConvertRequestMethod = 'rosetta/convert';

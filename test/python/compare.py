@@ -3,8 +3,8 @@
 usage: python compare.py JOBS.json RESULTS.json
 
 Each job: {"id", "torch_file", "jax_file", "entry", "inputs": ["x=float32[2,3]:lo..hi", ...], "mode": "eval"|"train",
-"rtol", "atol"}. `entry` is a function name or a constructor call; the JAX model is built with rngs=nnx.Rngs(0) and
-filled by the converted file's own load_torch_state_dict. Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
+"rtol", "atol", "target": "jax"|"numpy"}. `entry` is a function name or a constructor call; the JAX model is built
+with rngs=nnx.Rngs(0) (a NumPy one without) and filled by the converted file's own load_torch_state_dict. Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
 """
 import ast
 import importlib.util
@@ -91,6 +91,16 @@ def run_torch(module, job, inputs):
         return model(*args), state
 
 
+def run_numpy(module, job, inputs, state):
+    """The NumPy target: plain classes built as in torch (no rngs), filled by the file's loader, inference only."""
+    args = [x.copy() for x in inputs]
+    if state is None:
+        return getattr(module, job['entry'])(*args)
+    model = eval(job['entry'], vars(module))
+    module.load_torch_state_dict(model, state)
+    return model(*args)
+
+
 def run_jax(module, job, inputs, state):
     args = [jnp.asarray(x) for x in inputs]
     if state is None:
@@ -105,7 +115,7 @@ def run_jax(module, job, inputs, state):
     return model(*args)
 
 
-def compare(expected, actual, rtol, atol):
+def compare(expected, actual, rtol, atol, exact_dtype=False):
     exp, act = flatten(expected), flatten(actual)
     if len(exp) != len(act):
         return False, f'{len(exp)} outputs in torch, {len(act)} in JAX', None
@@ -121,6 +131,8 @@ def compare(expected, actual, rtol, atol):
             return False, f'{name}: shape {e.shape} in torch, {a.shape} in JAX', None
         if e.dtype.kind != a.dtype.kind and not {e.dtype.kind, a.dtype.kind} <= {'i', 'u'}:
             return False, f'{name}: dtype {e.dtype} in torch, {a.dtype} in JAX', None
+        if exact_dtype and e.dtype != a.dtype:
+            return False, f'{name}: dtype {e.dtype} in torch, {a.dtype} in the target', None
         if e.dtype == bool:
             if not np.array_equal(e, a):
                 return False, f'{name}: {int((e != a).sum())} boolean elements differ', None
@@ -142,8 +154,10 @@ def run_job(job, cache):
     jax_module = cache.setdefault(job['jax_file'], load(job['jax_file'], f'dst_{len(cache)}'))
     inputs = draw_inputs(job['inputs'], job.get('seed', 0))
     expected, state = run_torch(torch_module, job, inputs)
-    actual = run_jax(jax_module, job, inputs, state)
-    return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5))
+    # NumPy has float64 and int64 as torch does, so its dtypes must match exactly (JAX without x64 cannot)
+    numpy_target = job.get('target') == 'numpy'
+    actual = (run_numpy if numpy_target else run_jax)(jax_module, job, inputs, state)
+    return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5), exact_dtype=numpy_target)
 
 
 def main(jobs_path, results_path):

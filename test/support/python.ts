@@ -26,6 +26,8 @@ export interface CompareJob {
   entry: string;
   inputs: string[];
   mode?: 'eval' | 'train';
+  /** the converted file's target; 'numpy' models are built without rngs and compared with exact dtypes */
+  target?: 'jax' | 'numpy';
   rtol?: number;
   atol?: number;
 }

@@ -4,8 +4,10 @@ import { reductions } from './ops/reductions';
 import { shapeOps } from './ops/shape';
 import { nnOps } from './ops/nn';
 import { nnModules } from './modules';
+import { addNumpyEmitters } from './numpy';
 import { parseSignature, type Signature } from './signature';
 import type { ModuleEntry, OpEntry } from './types';
+import type { ConversionTarget } from '../protocol';
 
 export interface FunctionSpelling { op: OpEntry; sig: Signature; method: boolean }
 export interface ModuleSpelling { module: ModuleEntry; sig: Signature }
@@ -15,6 +17,7 @@ const moduleGroups: ModuleEntry[][] = [nnModules];
 
 export const ops: OpEntry[] = opGroups.flat();
 export const modules: ModuleEntry[] = moduleGroups.flat();
+addNumpyEmitters(ops, modules);
 
 /** torch function path → spellings (several when overloads differ, e.g. torch.max(x) vs torch.max(x, dim)) */
 export const functionIndex = new Map<string, FunctionSpelling[]>();
@@ -40,14 +43,16 @@ for (const module of modules) {
   moduleIndex.set(sig.path, { module, sig });
 }
 
-/** Every torch API the catalogue maps, as written by users: functions, Tensor methods and nn modules. */
-export function mappedApis(): string[] {
+/** Every torch API the catalogue maps to the target, as written by users: functions, Tensor methods and nn modules. */
+export function mappedApis(target: ConversionTarget = 'jax'): string[] {
+  const converts = (entry: OpEntry | ModuleEntry) => target === 'jax' || !!entry.numpy;
   const names = new Set<string>();
-  for (const key of functionIndex.keys()) names.add(key);
+  for (const [key, spellings] of functionIndex) if (spellings.some((s) => converts(s.op))) names.add(key);
   for (const [key, spellings] of methodIndex) {
-    names.add(`Tensor.${key}`);
-    if (spellings.some((s) => s.op.inplace)) names.add(`Tensor.${key}_`);
+    const converted = spellings.filter((s) => converts(s.op));
+    if (converted.length) names.add(`Tensor.${key}`);
+    if (converted.some((s) => s.op.inplace)) names.add(`Tensor.${key}_`);
   }
-  for (const key of moduleIndex.keys()) names.add(key);
+  for (const [key, { module }] of moduleIndex) if (converts(module)) names.add(key);
   return [...names].sort();
 }

@@ -1,22 +1,30 @@
 // torch names that are not ops: dtypes, constants, module containers and parameters.
 import type { Arg } from '../pyvalue';
+import type { ConversionTarget } from '../protocol';
 import type { Emitter } from './types';
 
-export const dtypeNames: Record<string, string> = Object.fromEntries(
-  [
-    ['float32', 'float32'], ['float', 'float32'], ['float16', 'float16'], ['half', 'float16'], ['bfloat16', 'bfloat16'],
-    ['float64', 'float64'], ['double', 'float64'], ['int64', 'int64'], ['long', 'int64'], ['int32', 'int32'],
-    ['int', 'int32'], ['int16', 'int16'], ['int8', 'int8'], ['uint8', 'uint8'], ['bool', 'bool_'],
-  ].map(([t, j]) => [`torch.${t}`, `jnp.${j}`]),
-);
+const DTYPES: Array<[string, string]> = [
+  ['float32', 'float32'], ['float', 'float32'], ['float16', 'float16'], ['half', 'float16'], ['bfloat16', 'bfloat16'],
+  ['float64', 'float64'], ['double', 'float64'], ['int64', 'int64'], ['long', 'int64'], ['int32', 'int32'],
+  ['int', 'int32'], ['int16', 'int16'], ['int8', 'int8'], ['uint8', 'uint8'], ['bool', 'bool_'],
+];
 
-export const constants: Record<string, string> = {
-  'torch.pi': 'jnp.pi',
-  'torch.inf': 'jnp.inf',
-  'torch.nan': 'jnp.nan',
-  'torch.e': 'jnp.e',
-  'torch.Tensor': 'jax.Array',
-  'torch.nn.Module': 'nnx.Module',
+/** torch dtype names per target; NumPy has no bfloat16. */
+export const dtypeNames: Record<ConversionTarget, Record<string, string>> = {
+  jax: Object.fromEntries(DTYPES.map(([t, j]) => [`torch.${t}`, `jnp.${j}`])),
+  numpy: Object.fromEntries(DTYPES.filter(([, n]) => n !== 'bfloat16').map(([t, n]) => [`torch.${t}`, `np.${n}`])),
+};
+
+export const constants: Record<ConversionTarget, Record<string, string>> = {
+  jax: {
+    'torch.pi': 'jnp.pi',
+    'torch.inf': 'jnp.inf',
+    'torch.nan': 'jnp.nan',
+    'torch.e': 'jnp.e',
+    'torch.Tensor': 'jax.Array',
+    'torch.nn.Module': 'nnx.Module',
+  },
+  numpy: { 'torch.pi': 'np.pi', 'torch.inf': 'np.inf', 'torch.nan': 'np.nan', 'torch.e': 'np.e', 'torch.Tensor': 'np.ndarray', 'torch.nn.Module': 'object' },
 };
 
 type Builder = (positional: Arg[], keywords: Record<string, Arg>, e: Emitter) => string;
@@ -38,6 +46,16 @@ export const containers: Record<string, Builder> = {
   'torch.nn.ParameterDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'parameters')?.text ?? '{}'})`,
 };
 
+/** The NumPy prelude's containers: a list or dict of children (named by index or key, as torch names them). */
+export const numpyContainers: Record<string, Builder> = {
+  'torch.nn.Sequential': (positional, keywords, e) => {
+    if (Object.keys(keywords).length || (positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text))) e.unsupported('a named nn.Sequential: no NumPy equivalent yet');
+    return `${e.helper('Sequential')}(${positional.map((a) => a.text).join(', ')})`;
+  },
+  'torch.nn.ModuleList': (positional, keywords, e) => `${e.helper('ModuleList')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
+  'torch.nn.ModuleDict': (positional, keywords, e) => `${e.helper('ModuleDict')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
+};
+
 /** einops' torch layers wrap functions that accept JAX arrays as they are. */
 function einopsLayer(fn: string): Builder {
   return (positional, keywords, e) => {
@@ -57,4 +75,9 @@ export const specialFunctions: Record<string, Builder> = {
     if (!data) e.unsupported('nn.Parameter() without data');
     return `nnx.Param(${data!.text})`;
   },
+};
+
+/** NumPy: a parameter is its array. */
+export const numpySpecialFunctions: Record<string, Builder> = {
+  'torch.nn.Parameter': (positional, keywords, e) => only(positional, keywords, 'data')?.text ?? e.unsupported('nn.Parameter() without data'),
 };

@@ -46,12 +46,17 @@ export interface OpEntry {
   jax: JaxEmit;
   /** how the JAX spelling reads in hover, e.g. "jax.nn.gelu(x, approximate=True)" */
   jaxSpelling: string;
+  /** NumPy emission (catalogue/numpy.ts); without one the op has no NumPy equivalent yet */
+  numpy?: JaxEmit;
+  numpySpelling?: string;
   status?: Status;
   /** semantic differences that matter, shown in hover and in the conversion report */
   notes?: string[];
   returns?: ResultKind;
   /** in-place torch spellings (add_) are derived: Tensor.<name>_ updates the receiver */
   inplace?: boolean;
+  /** the in-place form changes the receiver's shape, not its memory (t_, squeeze_): it rebinds the name */
+  reshapesInPlace?: boolean;
   /** draws random numbers: converted only where modules are built, from `rngs` */
   random?: boolean;
   /** returns a bool tensor, while its in-place form keeps the receiver's dtype (x.gt_(y) leaves 1.0/0.0 in x) */
@@ -66,6 +71,9 @@ export interface ModuleEntry {
   /** constructor text for Flax NNX; `rngs` is in scope where modules are built */
   jax: JaxEmit;
   jaxSpelling: string;
+  /** constructor text for NumPy (a prelude class or a function); without one: no NumPy equivalent yet */
+  numpy?: JaxEmit;
+  numpySpelling?: string;
   status?: Status;
   notes?: string[];
   /** what calling the module returns */

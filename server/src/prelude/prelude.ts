@@ -1,29 +1,39 @@
-// The JAX helpers (prelude) a converted file needs, taken from jax_prelude.py by section with their dependencies.
-import preludeSource from './jax_prelude.py';
+// The helpers (prelude) a converted file needs, taken by section with their dependencies from the target's prelude
+// file: jax_prelude.py or numpy_prelude.py.
+import jaxPrelude from './jax_prelude.py';
+import numpyPrelude from './numpy_prelude.py';
+import type { ConversionTarget } from '../protocol';
 
 interface Section { name: string; deps: string[]; text: string }
 
-const sections: Section[] = preludeSource
-  .split(/^# --- /m)
-  .slice(1)
-  .map((chunk) => {
-    const newline = chunk.indexOf('\n');
-    const [name, deps] = chunk.slice(0, newline).split(':');
-    return { name: name.trim(), deps: (deps ?? '').split(',').map((d) => d.trim()).filter(Boolean), text: chunk.slice(newline + 1).trim() };
-  });
+function parseSections(source: string): Section[] {
+  return source
+    .split(/^# --- /m)
+    .slice(1)
+    .map((chunk) => {
+      const newline = chunk.indexOf('\n');
+      const [name, deps] = chunk.slice(0, newline).split(':');
+      return { name: name.trim(), deps: (deps ?? '').split(',').map((d) => d.trim()).filter(Boolean), text: chunk.slice(newline + 1).trim() };
+    });
+}
 
-export const helperNames = sections.map((s) => s.name);
+const sectionsByTarget: Record<ConversionTarget, Section[]> = { jax: parseSections(jaxPrelude), numpy: parseSections(numpyPrelude) };
 
 /** The text of the requested sections and everything they depend on, in the file's order. */
-export function preludeFor(names: Iterable<string>): string {
+export function preludeFor(names: Iterable<string>, target: ConversionTarget = 'jax'): string {
+  const sections = sectionsByTarget[target];
   const wanted = new Set<string>();
   const visit = (name: string) => {
     const section = sections.find((s) => s.name === name);
-    if (!section) throw new Error(`unknown prelude helper: ${name}`);
+    if (!section) throw new Error(`unknown ${target} prelude helper: ${name}`);
     if (wanted.has(name)) return;
     wanted.add(name);
     section.deps.forEach(visit);
   };
   for (const name of names) visit(name);
   return sections.filter((s) => wanted.has(s.name)).map((s) => s.text).join('\n\n\n');
+}
+
+export function preludeHas(target: ConversionTarget, name: string): boolean {
+  return sectionsByTarget[target].some((s) => s.name === name);
 }

@@ -98,13 +98,13 @@ const reshaping: OpEntry[] = [
       { torch: `torch.${name}(x, 0, 1)`, inputs: [f32('2,3,4')] },
       { torch: `x.${name}(-1, -2)`, inputs: [f32('2,3,4')] },
       inplaceCase(name, '0, 2', [f32('2,3,4')]),
-    ], { inplace: true }),
+    ], { inplace: true, reshapesInPlace: true }),
   ),
   op('t', both('t', ''), 'jnp.transpose(a)', (a, e) => e.call('jnp.transpose', [a.input]), [
     { torch: 'torch.t(x)', inputs: [f32('3,4')] },
     { torch: 'x.t()', inputs: [f32('4')] },
     inplaceCase('t', '', [f32('3,4')]),
-  ], { inplace: true, notes: ['torch.t accepts at most 2-D tensors, where it equals jnp.transpose'] }),
+  ], { inplace: true, reshapesInPlace: true, notes: ['torch.t accepts at most 2-D tensors, where it equals jnp.transpose'] }),
   ...['movedim', 'moveaxis'].map((name) =>
     op(name, both(name, ', source, destination'), 'jnp.moveaxis(a, source, destination)', (a, e) => e.call('jnp.moveaxis', [a.input, a.source, a.destination]), [
       { torch: `torch.${name}(x, 0, -1)`, inputs: [f32('2,3,4')] },
@@ -134,12 +134,12 @@ const reshaping: OpEntry[] = [
     { torch: 'x.squeeze(-1) + 1', inputs: [f32('2,1')] },
     { torch: 'torch.squeeze(x, (0, 1, 2))', inputs: [f32('1,3,1')] },
     inplaceCase('squeeze', '2', [f32('2,3,1')]),
-  ], { inplace: true, notes: ['torch.squeeze(x, dim) leaves a dim whose size is not 1 alone; jnp.squeeze raises, so the size is checked'] }),
+  ], { inplace: true, reshapesInPlace: true, notes: ['torch.squeeze(x, dim) leaves a dim whose size is not 1 alone; jnp.squeeze raises, so the size is checked'] }),
   op('unsqueeze', both('unsqueeze', ', dim'), 'jnp.expand_dims(a, axis)', (a, e) => e.call('jnp.expand_dims', [a.input, a.dim]), [
     { torch: 'torch.unsqueeze(x, 0)', inputs: [f32('3,4')] },
     { torch: 'x.unsqueeze(-1)', inputs: [f32('3,4')] },
     inplaceCase('unsqueeze', '1', [f32('3,4')]),
-  ], { inplace: true }),
+  ], { inplace: true, reshapesInPlace: true }),
   op('expand', ['Tensor.expand(input, *size)'], 'jnp.broadcast_to(a, shape)', (a, e) => bindOnce(e, [a.input], (t) => e.call('jnp.broadcast_to', [t, expandedShape(e, t, a.size)])), [
     { torch: 'x.expand(3, 4)', inputs: [f32('3,1')] },
     { torch: 'x.expand(2, -1, 4)', inputs: [f32('3,1')] },
