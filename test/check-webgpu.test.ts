@@ -11,7 +11,7 @@ import type { CheckExtensionMessage, CheckWebviewMessage } from '../client/src/c
 import { check, type CheckReport, type CheckRequest } from '../server/src/check/check';
 import { parseInputSpec } from '../server/src/check/inputs';
 import type { ModelRunner } from '../server/src/check/onnx/session';
-import { encodeBytes, fromWire, mapValues, toWire } from '../server/src/check/onnx/wire';
+import { remoteRunner } from '../server/src/check/onnx/wire';
 import { initParser } from '../server/src/parser';
 import { CheckRequestMethod, RunModelRequestMethod, type CheckParams, type RunModelParams, type RunModelResult } from '../server/src/protocol';
 import { TestClient } from './support/lsp-client';
@@ -60,11 +60,8 @@ class CheckPage {
     return ran.result;
   }
 
-  /** The check's runner, through the page (what the server's clientRunner does over LSP). */
-  readonly runner: ModelRunner = async (model, feeds) => {
-    const { outputs, backend } = await this.runModel({ model: encodeBytes(model), feeds: mapValues(feeds, toWire) });
-    return { outputs: mapValues(outputs, fromWire), backend };
-  };
+  /** The check's runner, through the page, as the server's over LSP. */
+  readonly runner: ModelRunner = remoteRunner((params) => this.runModel(params));
 
   async close() {
     await this.browser.close();

@@ -1,7 +1,7 @@
 // The check webview's entry: wires the page to the extension (client/src/check-panel.ts) through VS Code's message
 // API, and runs the check's models when the extension hands them over (the 'webgpu' backend).
 import type { CheckExtensionMessage, CheckWebviewMessage } from '../client/src/check-messages';
-import { decodeBytes, fromWire, mapValues, toWire, type RunModelParams } from '../server/src/check/onnx/wire';
+import { runSentModel, type RunModelParams } from '../server/src/check/onnx/wire';
 import { CheckView } from './check-view';
 import { hasWebGpuAdapter, webviewRunner } from './runtime';
 
@@ -21,10 +21,9 @@ window.addEventListener('message', ({ data: message }: MessageEvent<CheckExtensi
 });
 void webgpu.then((adapter) => vscode.postMessage({ type: 'ready', webgpu: adapter }));
 
-async function run(id: number, { model, feeds }: RunModelParams) {
+async function run(id: number, params: RunModelParams) {
   try {
-    const { outputs, backend } = await (await runner)(decodeBytes(model), mapValues(feeds, fromWire));
-    vscode.postMessage({ type: 'ran', id, result: { outputs: mapValues(outputs, toWire), backend } });
+    vscode.postMessage({ type: 'ran', id, result: await runSentModel(await runner, params) });
   } catch (error) {
     vscode.postMessage({ type: 'ran', id, error: error instanceof Error ? error.message : String(error) });
   }

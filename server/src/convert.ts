@@ -1124,7 +1124,6 @@ function writtenArgs(args: { positional: Arg[]; keywords: Record<string, Arg> })
   return [...args.positional, ...Object.values(args.keywords)];
 }
 
-
 function disabledStatement(node: Node, comment: string): string {
   const indent = ' '.repeat(node.startPosition.column);
   const lines = node.text.split('\n').map((line, i) => `${indent}# ${i === 0 ? line : line.replace(new RegExp(`^${indent}`), '')}`);

@@ -11,8 +11,7 @@ import {
 import { InputError } from '../convert';
 import { DEFAULT_RESULTS, SHIPPED_SUMMARY } from '../coverage';
 import { ConvertToJaxKind, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
-import type { ModelRunner } from '../check/onnx/session';
-import { encodeBytes, fromWire, mapValues, toWire } from '../check/onnx/wire';
+import { remoteRunner } from '../check/onnx/wire';
 import { AnalysisCache, type Analysis } from './analysis';
 import { convertHere, type WholeFileConverter } from './background';
 import { checkRunRequest, runUnderProgress, type CheckProgress, type CheckRunner } from './check';
@@ -111,7 +110,8 @@ export class RosettaServer {
   async check(params: CheckParams, cancellation: CancellationToken): Promise<CheckReport> {
     if ((params.target ?? 'jax') !== 'jax') throw new ResponseError(ErrorCodes.InvalidParams, `checking a conversion to ${params.target} is not available yet (supported: jax)`);
     const request = checkRunRequest(params, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
-    if (params.backend === 'webgpu') request.runner = clientRunner(this.client);
+    // the client runs the graphs (rosetta/runModel): the models and tensors go over the wire as base64
+    if (params.backend === 'webgpu') request.runner = remoteRunner((run) => this.client.runModel(run));
     const progress = await this.client.workDoneProgress(params.workDoneToken);
     return runUnderProgress(() => this.runCheck(request), `Rosetta: checking ${request.entry}`, progress, cancellation);
   }
@@ -208,12 +208,4 @@ export class RosettaServer {
     this.converting.delete(uri);
     this.client.publishDiagnostics({ uri, diagnostics: [] });
   }
-}
-
-/** Runs the check's graphs in the client: the models and tensors go over the wire as base64. */
-function clientRunner(client: Client): ModelRunner {
-  return async (model, feeds) => {
-    const { outputs, backend } = await client.runModel({ model: encodeBytes(model), feeds: mapValues(feeds, toWire) });
-    return { outputs: mapValues(outputs, fromWire), backend };
-  };
 }

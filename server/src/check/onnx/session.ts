@@ -3,6 +3,7 @@
 // hands in its own configured `ort` and the execution provider it settled on.
 import type * as Ort from 'onnxruntime-web';
 import { tensor, type DType, type Tensor } from './tensor';
+import { mapValues } from './wire';
 
 export type Backend = 'wasm' | 'webgpu';
 
@@ -26,9 +27,8 @@ export function ortRunner(ort: OrtApi, backend: Backend): ModelRunner {
   return async (model, feeds) => {
     const session = await createSession(ort, model, backend);
     try {
-      const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.dtype, t.data, t.shape)]));
-      const results = await runSession(session, inputs);
-      return { outputs: Object.fromEntries(Object.entries(results).map(([name, t]) => [name, fromOrt(name, t)])), backend };
+      const results = await runSession(session, mapValues(feeds, (t) => new ort.Tensor(t.dtype, t.data, t.shape)));
+      return { outputs: mapValues(results, (t, name) => fromOrt(name, t)), backend };
     } finally {
       await session.release();
     }

@@ -1,7 +1,7 @@
 // Models and tensors as JSON-safe values, for running a model elsewhere: the language server asks the client, which
 // hands the request to the check panel's webview (rosetta/runModel). Bytes travel as base64.
 import { tensor, type DType, type Tensor, type TensorData } from './tensor';
-import type { Backend } from './session';
+import type { Backend, ModelRunner } from './session';
 
 export interface WireTensor {
   dtype: DType;
@@ -25,6 +25,20 @@ const ARRAYS: { [D in DType]: new (buffer: ArrayBuffer) => TensorData } = {
   float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array,
 };
 
+/** A runner that sends each model elsewhere (`send`: the request to the client) and reads back what ran there. */
+export function remoteRunner(send: (params: RunModelParams) => Promise<RunModelResult>): ModelRunner {
+  return async (model, feeds) => {
+    const { outputs, backend } = await send({ model: encodeBytes(model), feeds: mapValues(feeds, toWire) });
+    return { outputs: mapValues(outputs, fromWire), backend };
+  };
+}
+
+/** The other end: runs a model sent by remoteRunner on a local runner and answers in wire form. */
+export async function runSentModel(runner: ModelRunner, { model, feeds }: RunModelParams): Promise<RunModelResult> {
+  const { outputs, backend } = await runner(decodeBytes(model), mapValues(feeds, fromWire));
+  return { outputs: mapValues(outputs, toWire), backend };
+}
+
 export function toWire(t: Tensor): WireTensor {
   return { dtype: t.dtype, shape: t.shape, base64: encodeBytes(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)) };
 }
@@ -34,8 +48,8 @@ export function fromWire(w: WireTensor): Tensor {
   return tensor(w.dtype, w.shape, new ARRAYS[w.dtype](bytes.buffer as ArrayBuffer) as Tensor['data']);
 }
 
-export function mapValues<A, B>(record: Record<string, A>, f: (value: A) => B): Record<string, B> {
-  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, f(value)]));
+export function mapValues<A, B>(record: Record<string, A>, f: (value: A, name: string) => B): Record<string, B> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, f(value, name)]));
 }
 
 // btoa/atob take one char per byte; chunks keep String.fromCharCode's argument list short
