@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorch, InputError, type ConversionResult } from './convert';
-import type { ConversionTarget } from './protocol';
+import { CONVERSION_TARGETS, type ConversionTarget } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
 import { coverageReport, readLoweringTable } from './coverage';
@@ -49,7 +49,7 @@ async function convertCommand(argv: string[]): Promise<number> {
   if (positional.length !== 1) throw new UsageError('convert takes exactly one FILE');
   const to = flags.to ?? 'jax';
   const from = flags.from ?? 'torch';
-  if (!isTarget(to) || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to jax|numpy)`);
+  if (!isTarget(to) || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to ${CONVERSION_TARGETS.join('|')})`);
   const file = positional[0];
   let text: string;
   try {
@@ -81,10 +81,8 @@ async function convertCommand(argv: string[]): Promise<number> {
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-const TARGETS: ConversionTarget[] = ['jax', 'numpy'];
-
 function isTarget(value: string | true): value is ConversionTarget {
-  return TARGETS.includes(value as ConversionTarget);
+  return (CONVERSION_TARGETS as readonly string[]).includes(value as string);
 }
 
 function readSource(file: string): string | undefined {

@@ -10,7 +10,9 @@ export interface LspRange {
   end: { line: number; character: number };
 }
 
-export type ConversionTarget = 'jax' | 'numpy';
+/** The frameworks the converter writes, from PyTorch. */
+export const CONVERSION_TARGETS = ['jax', 'numpy'] as const;
+export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
 
 /** `rosetta/convert`: converts an open document, or the top-level statements a range touches (with the file's imports). */
 export const ConvertRequestMethod = 'rosetta/convert';
