@@ -101,5 +101,8 @@ describe('rosetta check: the command line', function () {
     const noEntry = rosetta(file, '--input', 'x=float32[2,4]');
     assert.equal(noEntry.status, 2);
     assert.match(noEntry.stderr, /needs --entry/);
+    const unknownTarget = rosetta(file, '--to', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
+    assert.equal(unknownTarget.status, 2);
+    assert.match(unknownTarget.stderr, /the check is available from torch to jax\|numpy/);
   });
 });

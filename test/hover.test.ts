@@ -115,6 +115,27 @@ describe('hover', function () {
     });
   });
 
+  describe('every target', function () {
+    it('F.gelu(x): the NumPy spelling with its own difference, after the JAX one', function () {
+      const text = hover('gelu(x)');
+      assert.match(text, /`jax\.nn\.gelu[^]*\*\*NumPy:\*\* `gelu\(x, approximate=False\)`/);
+    });
+
+    it('torch.relu: the NumPy spelling and its status', function () {
+      assert.match(hover('relu'), /\*\*NumPy:\*\* `relu\([^`]*\)` · exact/);
+    });
+
+    it('a call with a JAX spelling and none in NumPy says so', function () {
+      assert.match(hover('randn'), /\*\*NumPy:\*\* no NumPy equivalent yet/);
+    });
+
+    it('an API no target knows says so for each', function () {
+      const text = hover('not_a_real_op');
+      assert.match(text, /no JAX equivalent/);
+      assert.match(text, /\*\*NumPy:\*\* no NumPy equivalent yet/);
+    });
+  });
+
   describe('right after an edit', function () {
     it("answers from the edited statement's own conversion, without converting the whole file, as the whole file would", function () {
       const statements = new StatementConversions();

@@ -44,6 +44,40 @@ describe('rosetta/check over stdio', function () {
   });
 });
 
+describe('rosetta/check of a NumPy conversion over stdio', function () {
+  this.timeout(120000);
+  const uri = 'untitled:functions.py';
+  const text = [
+    'import torch',
+    'import torch.nn.functional as F',
+    '',
+    '',
+    'def block(x):',
+    '    return F.gelu(F.layer_norm(x, (x.shape[-1],)))',
+    '',
+  ].join('\n');
+  let client: TestClient;
+
+  before(async function () {
+    client = TestClient.start();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await client.connection.sendNotification('initialized', {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  });
+
+  after(function () {
+    client.connection.dispose();
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  it('converts the document to NumPy and finds it equivalent, returning the NumPy code it checked', async function () {
+    const params: CheckParams = { textDocument: { uri }, entry: 'block', inputs: ['x=float32[2,8]'], target: 'numpy' };
+    const report: CheckReport = await client.connection.sendRequest(CheckRequestMethod, params);
+    assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 2));
+    assert.match(report.target!, /^import numpy as np$[^]*return gelu\(nnf_layer_norm\(x, \(x\.shape\[-1\],\)\), approximate=False\)/m);
+  });
+});
+
 describe('the language server over Node IPC, as VS Code starts it', function () {
   this.timeout(120000);
   let server: ChildProcess;

@@ -10,14 +10,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  CheckCommand, CheckRequestMethod, ConvertRequestMethod, ConvertToJaxCommand, ConvertToJaxKind,
+  CheckCommand, CheckRequestMethod, CONVERSION_TARGETS, ConvertRequestMethod, ConvertToJaxCommand, convertKind, targetLabel,
   type CheckCommandArgument, type CheckParams, type CheckReport, type ConvertParams, type ConvertResult,
 } from '../server/src/protocol';
 import { initParser } from '../server/src/parser';
 import type { ConversionResult } from '../server/src/convert';
 import { analyze, AnalysisCache } from '../server/src/lsp/analysis';
 import { runUnderProgress, type CheckProgress } from '../server/src/lsp/check';
-import { jaxFileUri } from '../server/src/lsp/code-actions';
+import { convertedFileUri } from '../server/src/lsp/code-actions';
 import { ConformanceResults } from '../server/src/lsp/conformance';
 import { convertRange, definitionName, StatementConversions, statementsFor } from '../server/src/lsp/conversion';
 import { diagnosticsFor } from '../server/src/lsp/diagnostics';
@@ -89,10 +89,11 @@ describe('language server over stdio', function () {
     if (this.currentTest?.state === 'failed') console.error(client.stderr);
   });
 
-  it('announces incremental sync, hover and Convert to JAX actions', function () {
+  it('announces incremental sync, hover and a Convert action kind per target (from PyTorch, then from JAX)', function () {
     assert.deepEqual(initialized.capabilities.textDocumentSync, { openClose: true, change: 2 });
     assert.equal(initialized.capabilities.hoverProvider, true);
-    assert.deepEqual(initialized.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', ConvertToJaxKind] });
+    const fromTorch = ['refactor.rewrite.jax', 'refactor.rewrite.numpy', ...CONVERSION_TARGETS.slice(2).map(convertKind)];
+    assert.deepEqual(initialized.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', ...fromTorch, 'refactor.rewrite.torch'] });
   });
 
   it('publishes a diagnostic on the line of an unknown torch API, over the whole call', async function () {
@@ -112,6 +113,7 @@ describe('language server over stdio', function () {
     assert.match(text, /\*\*exact\*\*/);
     assert.match(text, /canonical op `exp`/);
     assert.match(text, /confirmed against real PyTorch and JAX/);
+    assert.match(text, /\*\*NumPy:\*\* `np\.exp\(x\)` · exact/);
   });
 
   it('hover tells a failing or unexercised mapping from a confirmed one', async function () {
@@ -131,11 +133,13 @@ describe('language server over stdio', function () {
     assert.equal(await client.hoverText(uri, position(SOURCE, 'y = F.gelu')), undefined);
   });
 
-  it('offers Convert to JAX for the definition around the cursor and for the file, each as a new file', async function () {
+  it('offers Convert to each target for the definition around the cursor and for the file, each as a new file', async function () {
     const at = position(SOURCE, 'torch.exp');
     const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } });
-    assert.deepEqual(actions.map((a) => a.title), ['Convert activate to JAX (model_activate_jax.py)', 'Convert file to JAX (model_jax.py)']);
-    assert.ok(actions.every((a) => a.kind === ConvertToJaxKind));
+    const titles = (scope: string, file: string) => CONVERSION_TARGETS.map((t) => `Convert ${scope} to ${targetLabel(t)} (${file}_${t}.py)`);
+    assert.deepEqual(actions.map((a) => a.title), [...titles('activate', 'model_activate'), ...titles('file', 'model')]);
+    assert.deepEqual(actions.slice(0, 2).map((a) => a.title), ['Convert activate to JAX (model_activate_jax.py)', 'Convert activate to NumPy (model_activate_numpy.py)']);
+    assert.deepEqual(actions.map((a) => a.kind), [...CONVERSION_TARGETS, ...CONVERSION_TARGETS].map(convertKind));
     const [create, fill] = actions[0].edit!.documentChanges! as [CreateFile, TextDocumentEdit];
     assert.equal(create.kind, 'create');
     assert.equal(create.uri, `file://${dir}/model_activate_jax.py`);
@@ -143,6 +147,15 @@ describe('language server over stdio', function () {
     const code = (fill.edits[0] as TextEdit).newText;
     assert.match(code, /return jnp\.exp\(y\) \+ jax\.nn\.sigmoid\(x\)/);
     assert.doesNotMatch(code, /not_a_real_op|class Gate/);
+    const [numpyCreate, numpyFill] = actions[1].edit!.documentChanges! as [CreateFile, TextDocumentEdit];
+    assert.equal(numpyCreate.uri, `file://${dir}/model_activate_numpy.py`);
+    assert.match((numpyFill.edits[0] as TextEdit).newText, /^import numpy as np$[^]*return np\.exp\(y\) \+ sigmoid\(x\)/m);
+  });
+
+  it('offers only the NumPy conversion when the client asks for its kind', async function () {
+    const at = position(SOURCE, 'torch.exp');
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [], only: ['refactor.rewrite.numpy'] } });
+    assert.deepEqual(actions.map((a) => a.title), ['Convert activate to NumPy (model_activate_numpy.py)', 'Convert file to NumPy (model_numpy.py)']);
   });
 
   it('offers nothing when the client asks only for other kinds', async function () {
@@ -162,12 +175,28 @@ describe('language server over stdio', function () {
     assert.deepEqual(part.diagnostics.map((d) => d.line), [position(SOURCE, 'F.not_a_real_op').line + 1]);
   });
 
+  it('rosetta/convert converts to NumPy, marks what has no NumPy equivalent, and refuses an unknown target', async function () {
+    const whole: ConvertResult = await client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'numpy' } satisfies ConvertParams);
+    assert.match(whole.code, /return np\.exp\(y\) \+ sigmoid\(x\)/);
+    assert.match(whole.code, /^class Gate:$/m);
+    assert.match(whole.code, /F\.not_a_real_op\(y\)  # rosetta: not converted/);
+    assert.ok(whole.mapping.some((m) => m.api === 'torch.exp' && m.target.startsWith('np.exp')));
+    const range = { start: position(SOURCE, 'def activate'), end: position(SOURCE, 'def activate') };
+    const part: ConvertResult = await client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, range, target: 'numpy' } satisfies ConvertParams);
+    assert.doesNotMatch(part.code, /def unknown|class Gate|jnp/);
+    await assert.rejects(client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'cobol' }), (e: ResponseError<unknown>) => {
+      assert.equal(e.code, ErrorCodes.InvalidParams);
+      assert.match(e.message, /cannot convert to cobol \(supported: jax, numpy/);
+      return true;
+    });
+  });
+
   it('answers an unknown request with an error and keeps serving', async function () {
     await assert.rejects(client.connection.sendRequest('rosetta/no-such-request', {}), (e: ResponseError<unknown>) => e.code === ErrorCodes.MethodNotFound);
     assert.ok(await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)));
   });
 
-  it('puts "Convert to JAX" and "Check" above every nn.Module class of a fixture, with what the check needs', async function () {
+  it('puts "Convert to <target>" per target and "Check" above every nn.Module class of a fixture, with what the check needs', async function () {
     const fixture = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'torch', 'mlp.py'), 'utf8');
     const fixtureUri = `file://${dir}/mlp.py`;
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: fixtureUri, languageId: 'python', version: 1, text: fixture } });
@@ -175,10 +204,15 @@ describe('language server over stdio', function () {
     const classes = ['MLPBlock', 'MLP', 'TinyMLP'];
     assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), classes.flatMap((c) => {
       const line = position(fixture, `class ${c}(`).line;
-      return [[line, 'Convert to JAX'], [line, 'Check']];
+      return [...CONVERSION_TARGETS.map((t) => [line, `Convert to ${targetLabel(t)}`]), [line, 'Check']];
     }));
-    assert.deepEqual(lenses[2].command!.arguments, [{ textDocument: { uri: fixtureUri }, range: { start: position(fixture, 'MLP(nn'), end: position(fixture, 'MLP(nn') }, target: 'jax' }]);
-    assert.ok(lenses.every((l, i) => l.command!.command === (i % 2 ? CheckCommand : ConvertToJaxCommand)));
+    const perClass = CONVERSION_TARGETS.length + 1;
+    const mlpRange = { start: position(fixture, 'MLP(nn'), end: position(fixture, 'MLP(nn') };
+    assert.deepEqual(lenses.slice(perClass, perClass + 2).map((l) => l.command!.arguments), [
+      [{ textDocument: { uri: fixtureUri }, range: mlpRange, target: 'jax' }],
+      [{ textDocument: { uri: fixtureUri }, range: mlpRange, target: 'numpy' }],
+    ]);
+    assert.ok(lenses.every((l, i) => l.command!.command === ((i + 1) % perClass ? ConvertToJaxCommand : CheckCommand)));
     const checks = lenses.filter((l) => l.command!.command === CheckCommand).map((l) => l.command!.arguments![0] as CheckCommandArgument);
     assert.deepEqual(checks.map((c) => [c.entry, c.needsArguments, c.inputs]), [
       ['MLPBlock(dim=, hidden=)', true, ['x=float32[2,16]']],
@@ -186,8 +220,8 @@ describe('language server over stdio', function () {
       ['TinyMLP()', false, ['x=float32[2,16]']],
     ]);
     const gate: CodeLens[] = await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
-    assert.deepEqual(gate.map((l) => l.command!.title), ['Convert to JAX', 'Check']);
-    assert.equal((gate[1].command!.arguments![0] as CheckCommandArgument).entry, 'Gate()');
+    assert.deepEqual(gate.map((l) => l.command!.title), [...CONVERSION_TARGETS.map((t) => `Convert to ${targetLabel(t)}`), 'Check']);
+    assert.equal((gate[CONVERSION_TARGETS.length].command!.arguments![0] as CheckCommandArgument).entry, 'Gate()');
   });
 
   it('rosetta/check answers a bad input spec with an error that says why, and keeps serving', async function () {
@@ -195,6 +229,12 @@ describe('language server over stdio', function () {
     await assert.rejects(client.connection.sendRequest(CheckRequestMethod, params), (e: ResponseError<unknown>) => {
       assert.equal(e.code, ErrorCodes.InvalidParams);
       assert.match(e.message, /bad input spec 'y=float33\[2\]': expected NAME=DTYPE\[SHAPE\]/);
+      return true;
+    });
+    const unknownTarget = { textDocument: { uri }, entry: 'Gate()', inputs: ['x=float32[2,3]'], target: 'cobol' };
+    await assert.rejects(client.connection.sendRequest(CheckRequestMethod, unknownTarget), (e: ResponseError<unknown>) => {
+      assert.equal(e.code, ErrorCodes.InvalidParams);
+      assert.match(e.message, /cannot check a conversion to cobol \(supported: jax, numpy/);
       return true;
     });
     assert.match((await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)))!, /jnp\.exp/);
@@ -211,7 +251,7 @@ describe('language server over stdio', function () {
     assert.match((await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)))!, /jnp\.exp/);
     const inActivate = position(SOURCE, 'torch.exp');
     const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: inActivate, end: inActivate }, context: { diagnostics: [] } });
-    assert.deepEqual(actions.map((a) => a.title), ['Convert activate to JAX (model_activate_jax.py)']);
+    assert.deepEqual(actions.map((a) => a.title), CONVERSION_TARGETS.map((t) => `Convert activate to ${targetLabel(t)} (model_activate_${t}.py)`));
     await assert.rejects(client.connection.sendRequest(ConvertRequestMethod, { textDocument: { uri }, target: 'jax' }), /syntax error at line/);
   });
 
@@ -385,7 +425,8 @@ describe('language server features', function () {
   });
 
   it('names the converted file after the document and the part converted', function () {
-    assert.equal(jaxFileUri('file:///m/model.py'), 'file:///m/model_jax.py');
-    assert.equal(jaxFileUri('file:///m/model.py', 'GPT'), 'file:///m/model_GPT_jax.py');
+    assert.equal(convertedFileUri('file:///m/model.py', 'jax'), 'file:///m/model_jax.py');
+    assert.equal(convertedFileUri('file:///m/model.py', 'jax', 'GPT'), 'file:///m/model_GPT_jax.py');
+    assert.equal(convertedFileUri('file:///m/model.py', 'numpy', 'GPT'), 'file:///m/model_GPT_numpy.py');
   });
 });

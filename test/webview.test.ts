@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { Commands } from '../client/src/commands';
+import { ALL_COMMANDS, Commands, convertCommand } from '../client/src/commands';
 import { RUN_CHECK_TOOLTIP } from '../client/src/diff-html';
 import type { CheckExtensionMessage, CheckReport, CheckViewModel } from '../client/src/check-messages';
 import type { DiffViewModel, ExtensionMessage } from '../client/src/messages';
@@ -14,7 +14,7 @@ import { conversionScope, topLevelStatements, type Selection } from '../client/s
 import { diffViewModel } from '../client/src/view-model';
 import { convertTorchToJax } from '../server/src/convert';
 import { initParser } from '../server/src/parser';
-import { ConvertToJaxCommand, type ConvertResult } from '../server/src/protocol';
+import { ALL_TARGETS, ConvertToJaxCommand, type ConvertResult } from '../server/src/protocol';
 import { analyze } from '../server/src/lsp/analysis';
 import { convertRange, statementsFor } from '../server/src/lsp/conversion';
 import { alignLines, calleeOf, targetLineOf } from '../webview/align';
@@ -70,22 +70,29 @@ interface Manifest {
 
 describe('extension manifest', function () {
   const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const registered = Object.values(Commands);
+  const registered = ALL_COMMANDS;
 
   it('contributes exactly the commands the client registers', function () {
     assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [...registered].sort());
     assert.deepEqual(manifest.contributes.commands.map((c) => `${c.category}: ${c.title}`).slice(0, 2), ['Rosetta: Convert to JAX', 'Rosetta: Convert File to JAX']);
   });
 
-  it("registers the command the server's code actions fall back on", function () {
-    assert.ok(registered.includes(ConvertToJaxCommand as (typeof registered)[number]));
+  it('offers the conversion of a JAX / Flax file to PyTorch by name', function () {
+    const titles = new Map(manifest.contributes.commands.map((c) => [c.command, `${c.category}: ${c.title}`]));
+    assert.equal(titles.get(convertCommand('torch', false)), 'Rosetta: Convert to PyTorch');
+    assert.equal(titles.get(convertCommand('torch', true)), 'Rosetta: Convert File to PyTorch');
   });
 
-  it('offers the conversions in the palette and the editor context menu of Python files only, the check in the palette', function () {
+  it("registers the command the server's code actions fall back on", function () {
+    assert.ok(registered.includes(ConvertToJaxCommand));
+  });
+
+  it('offers every target\'s conversions (from PyTorch and from JAX) in the palette and the editor context menu of Python files only, the check in the palette', function () {
     for (const menu of ['commandPalette', 'editor/context']) {
       const entries = manifest.contributes.menus[menu];
       const checkToo = menu === 'commandPalette' ? [Commands.check] : [];
-      assert.deepEqual(entries.map((e) => e.command), [Commands.convertToJax, Commands.convertFileToJax, ...checkToo], menu);
+      const conversions = ALL_TARGETS.flatMap((target) => [convertCommand(target, false), convertCommand(target, true)]);
+      assert.deepEqual(entries.map((e) => e.command), [...conversions, ...checkToo], menu);
       for (const entry of entries) assert.equal(entry.when, 'editorLangId == python');
     }
   });

@@ -55,9 +55,9 @@ export class DiffView {
 
   private renderHeadings(view: DiffViewModel, sourceLength: number, convertedLength: number) {
     const lastLine = view.source.firstLine + sourceLength - 1;
-    this.element('title').textContent = `${view.title} → JAX / Flax NNX`;
+    this.element('title').textContent = `${view.title} → ${view.targetName}`;
     this.element('source-heading').textContent = `PyTorch · ${view.fileName} · lines ${view.source.firstLine}–${lastLine}`;
-    this.element('converted-heading').textContent = `JAX / Flax NNX · ${convertedLength} lines`;
+    this.element('converted-heading').textContent = `${view.targetName} · ${convertedLength} lines`;
     this.element('summary').textContent = summary(view);
   }
 

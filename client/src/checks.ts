@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LSPErrorCodes, WorkDoneProgress, type CodeLens, type LanguageClient } from 'vscode-languageclient/node';
-import { CheckCommand, CheckRequestMethod, RunModelRequestMethod, type CheckCommandArgument, type CheckParams, type CheckReport, type RunModelParams } from '../../server/src/protocol';
+import {
+  CheckCommand, CheckRequestMethod, RunModelRequestMethod, targetLabel,
+  type CheckCommandArgument, type CheckParams, type CheckReport, type ConversionTarget, type RunModelParams,
+} from '../../server/src/protocol';
 import { CheckPanel, type CheckRun } from './check-panel';
 import { conversionScope, definitionName } from './scope';
 
@@ -13,6 +16,8 @@ import { conversionScope, definitionName } from './scope';
 export interface CheckSubject {
   textDocument: { uri: string };
   name?: string;
+  /** what the source is converted to and checked against; the rosetta.defaultTarget setting when not said */
+  target?: ConversionTarget;
 }
 
 const DEFAULT_INPUTS = ['x=float32[2,16]'];
@@ -40,7 +45,7 @@ export class Checks {
     const params: CheckParams = {
       textDocument: { uri: subject.document.uri.toString() },
       ...asked,
-      target: 'jax',
+      target: (argument as CheckSubject | undefined)?.target ?? vscode.workspace.getConfiguration('rosetta').get<ConversionTarget>('defaultTarget', 'jax'),
       seed: 0,
       rtol: settings.get<number>('rtol'),
       atol: settings.get<number>('atol'),
@@ -138,7 +143,7 @@ function checkView(document: vscode.TextDocument, params: CheckParams, report: C
   return {
     entry: params.entry,
     fileName: path.basename(document.uri.path),
-    targetName: params.targetUri ? path.basename(vscode.Uri.parse(params.targetUri).path) : 'its conversion',
+    targetName: params.targetUri ? path.basename(vscode.Uri.parse(params.targetUri).path) : `its ${targetLabel(params.target ?? 'jax')} conversion`,
     inputs: params.inputs,
     seed: params.seed ?? 0,
     tolerance: { rtol: params.rtol ?? 1e-4, atol: params.atol ?? 1e-5 },

@@ -1,13 +1,26 @@
 // The command identifiers the extension registers and package.json contributes. No `vscode` import, so tests can
 // compare them with the manifest.
+import { ALL_TARGETS, type Target } from '../../server/src/protocol';
+
+/** `rosetta.convertToJax` (the selection, else the definition around the cursor, else the file) and
+ *  `rosetta.convertFileToJax`; likewise `rosetta.convertToNumpy`, `rosetta.convertToTorch` (from JAX), ... for every
+ *  target. */
+export function convertCommand(target: Target, wholeFile: boolean): string {
+  return `rosetta.convert${wholeFile ? 'File' : ''}To${target[0].toUpperCase()}${target.slice(1)}`;
+}
 
 export const Commands = {
-  /** the selection, else the definition around the cursor, else the file; also the server's code-action fallback */
-  convertToJax: 'rosetta.convertToJax',
-  convertFileToJax: 'rosetta.convertFileToJax',
+  /** also the server's code-action and lens fallback, whose ConvertParams argument names the target */
+  convertToJax: convertCommand('jax', false),
+  convertFileToJax: convertCommand('jax', true),
   showOutput: 'rosetta.showOutput',
   /** the numerical check of a module class or function; also the server's "Check" CodeLens */
   check: 'rosetta.check',
 } as const;
 
-export type CommandId = (typeof Commands)[keyof typeof Commands];
+/** Every command the extension registers: the two conversions of each target, then the others. */
+export const ALL_COMMANDS: readonly string[] = [
+  ...ALL_TARGETS.flatMap((target) => [convertCommand(target, false), convertCommand(target, true)]),
+  Commands.showOutput,
+  Commands.check,
+];

@@ -42,7 +42,7 @@ ${body}
 }
 
 export function diffPageHtml(resources: DiffPageResources): string {
-  return webviewPageHtml(resources, 'Rosetta: JAX conversion', `  <header class="toolbar">
+  return webviewPageHtml(resources, 'Rosetta: conversion', `  <header class="toolbar">
     <h1 id="title">Converting…</h1>
     <span id="summary" class="summary"></span>
     <span class="actions">
@@ -57,7 +57,7 @@ export function diffPageHtml(resources: DiffPageResources): string {
       <div id="source" class="code" role="list"></div>
     </section>
     <section class="pane" aria-label="Converted code">
-      <h2 id="converted-heading">JAX / Flax NNX</h2>
+      <h2 id="converted-heading">Converted</h2>
       <div id="converted" class="code" role="list"></div>
     </section>
   </main>`);

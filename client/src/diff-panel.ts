@@ -2,6 +2,7 @@
 // every conversion; it answers the webview's buttons.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { isConversionTarget, targetLabel, type Target } from '../../server/src/protocol';
 import type { CheckSubject } from './checks';
 import { Commands } from './commands';
 import { diffPageHtml } from './diff-html';
@@ -18,6 +19,8 @@ export interface Conversion {
   model: DiffViewModel;
   /** the name of the definition converted, which "Run check" checks; else the user names what to check */
   definition?: string;
+  /** what it was converted to, which "Run check" checks against */
+  target: Target;
 }
 
 const VIEW_TYPE = 'rosetta.diff';
@@ -82,8 +85,8 @@ export class DiffPanel {
   }
 }
 
-function panelTitle({ model }: Conversion): string {
-  return `${model.title} → JAX`;
+function panelTitle({ model, target }: Conversion): string {
+  return `${model.title} → ${targetLabel(target)}`;
 }
 
 function isUnchanged({ document, version }: Conversion): boolean {
@@ -96,8 +99,11 @@ async function openAsNewFile({ model, document }: Conversion) {
 }
 
 /** The check of the converted definition, on the document as it is now: the check converts it again. */
-function runCheck({ document, definition }: Conversion) {
-  const subject: CheckSubject = { textDocument: { uri: document.uri.toString() }, name: definition };
+function runCheck({ document, definition, target }: Conversion) {
+  if (!isConversionTarget(target)) {
+    return vscode.window.showInformationMessage(`Rosetta: the numerical check runs from PyTorch code; a conversion to ${targetLabel(target)} is not checked yet.`);
+  }
+  const subject: CheckSubject = { textDocument: { uri: document.uri.toString() }, name: definition, target };
   return vscode.commands.executeCommand(Commands.check, subject);
 }
 

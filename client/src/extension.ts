@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { Checks } from './checks';
-import { Commands, type CommandId } from './commands';
+import { ALL_TARGETS } from '../../server/src/protocol';
+import { Commands, convertCommand } from './commands';
 import { Conversions } from './conversions';
 import { createLanguageClient } from './language-client';
 import { StatusItem, type ServerState } from './status';
@@ -23,9 +24,11 @@ export function activate(context: vscode.ExtensionContext) {
   client.onDidChangeState(({ newState }) => status.setState(SERVER_STATES[newState]));
   const conversions = new Conversions(client, context.extensionUri, status, output);
   const checks = new Checks(client, context.extensionUri, output, context.workspaceState);
-  const commands: Record<CommandId, (argument?: unknown) => unknown> = {
-    [Commands.convertToJax]: (argument) => conversions.convertToJax(argument),
-    [Commands.convertFileToJax]: () => conversions.convertFileToJax(),
+  const commands: Record<string, (argument?: unknown) => unknown> = {
+    ...Object.fromEntries(ALL_TARGETS.flatMap((target) => [
+      [convertCommand(target, false), (argument?: unknown) => conversions.convertPart(target, argument)],
+      [convertCommand(target, true), () => conversions.convertFile(target)],
+    ])),
     [Commands.showOutput]: () => output.show(),
     [Commands.check]: (argument) => checks.check(argument),
   };

@@ -8,10 +8,12 @@ export interface DiffViewModel {
   /** what was converted: a definition's name, "selection" or the file name */
   title: string;
   fileName: string;
+  /** what the converted side is written in: `JAX / Flax NNX`, `NumPy`, `PyTorch` */
+  targetName: string;
   /** the converted part of the document, and the 1-based document line it starts on */
   source: { text: string; firstLine: number };
   converted: string;
-  /** recognised torch calls, by 1-based document line */
+  /** recognised source calls (torch's, or JAX's converted to PyTorch), by 1-based document line */
   mappings: MappingEntry[];
   /** findings on the source, by 1-based document line and column */
   diagnostics: Diagnostic[];

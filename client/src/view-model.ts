@@ -1,5 +1,5 @@
 // A conversion result as the diff webview shows it. No `vscode` import: the webview test builds its input here too.
-import type { ConvertResult } from '../../server/src/protocol';
+import { targetLabel, type ConvertResult, type Target } from '../../server/src/protocol';
 import type { DiffViewModel } from './messages';
 import { definitionName, type LineSpan } from './scope';
 
@@ -9,9 +9,14 @@ export interface ConvertedPart {
   /** the converted lines, or undefined for the whole file */
   span?: LineSpan;
   result: ConvertResult;
+  /** what it was converted to; JAX when not said */
+  target?: Target;
 }
 
-export function diffViewModel({ fileName, documentText, span, result }: ConvertedPart): DiffViewModel {
+/** How the diff names a target's side, where more than its label says what the code is made of. */
+const FRAMEWORK_NAMES: Record<string, string> = { jax: 'JAX / Flax NNX' };
+
+export function diffViewModel({ fileName, documentText, span, result, target = 'jax' }: ConvertedPart): DiffViewModel {
   const lines = documentText.split('\n');
   const source = span
     ? { text: lines.slice(span.start, span.end + 1).join('\n'), firstLine: span.start + 1 }
@@ -19,6 +24,7 @@ export function diffViewModel({ fileName, documentText, span, result }: Converte
   return {
     title: span ? definitionName(lines, span) ?? 'selection' : fileName,
     fileName,
+    targetName: FRAMEWORK_NAMES[target] ?? targetLabel(target),
     source,
     converted: result.code.replace(/\n$/, ''),
     mappings: result.mapping,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorch, InputError, type ConversionResult } from './convert';
+import { convertJax, detectFramework } from './reverse/convert-jax';
 import { CONVERSION_TARGETS, type ConversionTarget } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
@@ -14,7 +15,8 @@ import { runLanguageServer } from './lsp/connection';
 
 const USAGE = `usage:
   rosetta convert FILE --to jax|numpy [--from torch] [--out PATH] [--json]
-  rosetta check FILE --to jax --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
+  rosetta convert FILE --from jax --to torch [--out PATH] [--json]   (--from: detected from the imports when absent)
+  rosetta check FILE --to jax|numpy --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
                 [--seed N] [--rtol R] [--atol A] [--train] [--json]
   rosetta coverage [--lowering] [--results FILE] [--json]
   rosetta lsp --stdio|--node-ipc`;
@@ -47,9 +49,6 @@ function parseArgs(argv: string[], valued: string[], repeatable: string[] = []):
 async function convertCommand(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['to', 'from', 'out']);
   if (positional.length !== 1) throw new UsageError('convert takes exactly one FILE');
-  const to = flags.to ?? 'jax';
-  const from = flags.from ?? 'torch';
-  if (!isTarget(to) || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to ${CONVERSION_TARGETS.join('|')})`);
   const file = positional[0];
   let text: string;
   try {
@@ -58,10 +57,15 @@ async function convertCommand(argv: string[]): Promise<number> {
     process.stderr.write(`rosetta: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
     return 2;
   }
+  // without --from, the source framework is the one the file imports
+  const from = flags.from ?? detectFramework(text) ?? 'torch';
+  const to = flags.to ?? (from === 'jax' ? 'torch' : 'jax');
+  const fromJax = from === 'jax' && to === 'torch';
+  if (!fromJax && (!isTarget(to) || from !== 'torch')) throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to ${CONVERSION_TARGETS.join('|')}, --from jax --to torch)`);
   await initParser();
   let result: ConversionResult;
   try {
-    result = convertTorch(text, to);
+    result = fromJax ? convertJax(text) : convertTorch(text, to as ConversionTarget);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     process.stderr.write(`${file}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}; nothing was written\n`);
@@ -105,7 +109,8 @@ function numberFlag(flags: Options['flags'], name: string, fallback: number): nu
 async function checkCommand(argv: string[]): Promise<number> {
   const { positional, flags, repeated } = parseArgs(argv, ['to', 'from', 'entry', 'target', 'seed', 'rtol', 'atol'], ['input']);
   if (positional.length !== 1) throw new UsageError('check takes exactly one FILE');
-  if ((flags.to ?? 'jax') !== 'jax' || (flags.from ?? 'torch') !== 'torch') throw new UsageError('the check is available from torch to jax');
+  const to = flags.to ?? 'jax';
+  if (!isTarget(to) || (flags.from ?? 'torch') !== 'torch') throw new UsageError(`the check is available from torch to ${CONVERSION_TARGETS.join('|')}`);
   if (typeof flags.entry !== 'string') throw new UsageError('check needs --entry (a constructor call such as "Net(width=8)" or a function name)');
   let inputs;
   try {
@@ -120,7 +125,7 @@ async function checkCommand(argv: string[]): Promise<number> {
   let report: CheckReport;
   try {
     report = await check({
-      source, target, entry: flags.entry, inputs, seed: numberFlag(flags, 'seed', 0), mode: flags.train ? 'train' : 'eval',
+      source, to, target, entry: flags.entry, inputs, seed: numberFlag(flags, 'seed', 0), mode: flags.train ? 'train' : 'eval',
       tolerance: { rtol: numberFlag(flags, 'rtol', 1e-4), atol: numberFlag(flags, 'atol', 1e-5) },
     });
   } catch (e) {
@@ -188,7 +193,8 @@ async function main(argv: string[]): Promise<number> {
 // the language server's conversion worker (lsp/background.ts) runs this same bundle
 const entry = workerData === CONVERSION_WORKER ? serveConversions() : main(process.argv.slice(2));
 entry.then(
-  (code) => process.exit(code),
+  // exit once stdout has drained: a large --json piped to a slow reader was cut off by an immediate exit
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e) => {
     process.stderr.write(`rosetta: internal error: ${e instanceof Error ? e.stack : e}\n`);
     process.exit(2);

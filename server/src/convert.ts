@@ -1,5 +1,5 @@
-// PyTorch → JAX/Flax NNX or NumPy: parse → resolve → recognize → emit. Text the converter does not recognise as torch
-// is kept byte for byte; torch it cannot convert is kept and marked in place. What differs per target is one
+// PyTorch → JAX/Flax NNX, NumPy or Keras 3: parse → resolve → recognize → emit. Text the converter does not recognise
+// as torch is kept byte for byte; torch it cannot convert is kept and marked in place. What differs per target is one
 // TargetProfile.
 import { firstSyntaxError, parsePython, type Node } from './parser';
 import { type Arg, evalLiteral } from './pyvalue';
@@ -7,7 +7,7 @@ import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling, type Mo
 import { bind, BindError, type Bound } from './catalogue/signature';
 import { explicitNotes, makeEmitter, UnsupportedError, type Explicit } from './catalogue/emitter';
 import type { JaxEmit, ModuleEntry, OpEntry, ResultKind, Status } from './catalogue/types';
-import { containers, dtypeNames, constants, numpyContainers, numpySpecialFunctions, specialFunctions } from './catalogue/torch-special';
+import { containers, dtypeNames, constants, kerasContainers, kerasSpecialFunctions, numpyContainers, numpySpecialFunctions, specialFunctions } from './catalogue/torch-special';
 import type { ConversionTarget } from './protocol';
 import { preludeFor, preludeHas } from './prelude/prelude';
 import { functionHazards, type HazardCode, type Rewrite, type TypeKnowledge } from './hazards';
@@ -67,6 +67,10 @@ interface FunctionScope {
   cls?: ClassInfo;
   /** inside a converted module's __init__, where `rngs` is in scope */
   buildsModules: boolean;
+  /** a module's __init__ that takes **kwargs for its base class (Keras) */
+  forwardsKwargs?: boolean;
+  /** a module's forward that takes Keras's `training` argument */
+  takesTraining?: boolean;
 }
 
 const TORCH_ROOTS = ['torch', 'torchvision', 'torchaudio'];
@@ -87,6 +91,20 @@ interface TargetProfile {
   rngs: boolean;
   /** arrays are mutable like torch tensors: index updates and in-place ops stay in place, views included */
   mutableArrays: boolean;
+  /** immutable arrays have functional index updates (`.at[i].set(v)`); without them an index update is marked */
+  functionalIndexUpdates: boolean;
+  /** `a.weight = b.weight` shares one variable as it is (NumPy arrays, keras.Variable) */
+  assignmentShares: boolean;
+  /** Python arithmetic on a bool tensor promotes it as torch does; TensorFlow keeps bool ((x > 0) * 2.0 is bool) */
+  boolArithmetic: boolean;
+  /** `value` cast to the dtype of `like` */
+  castLike: (value: string, like: string) => string;
+  /** what forward becomes */
+  forwardName: string;
+  /** a module's __init__ takes **kwargs and hands them to the base class (keras.Layer's name=, dtype=, ...) */
+  initKwargs: boolean;
+  /** how `self.training` is read: nnx's `deterministic` flag, always False (inference), or Keras's `training` argument */
+  training: 'deterministic' | 'inference' | 'call-argument';
   /** reads a parameter or buffer attribute */
   readVariable: (attr: string) => string;
   /** the class a module entry's spelling names, for isinstance() */
@@ -100,7 +118,7 @@ interface TargetProfile {
   /** torch.nn.Module methods the target's modules lack */
   moduleMethods: Set<string>;
   /** the reasons markers and notes give, in the target's terms */
-  reasons: { moduleMethod: string; init: string; api: string; method: string; name: string; inplaceExpression: string; inplaceOther: string; noGrad: string };
+  reasons: { moduleMethod: string; init: string; api: string; method: string; name: string; inplaceExpression: string; inplaceOther: string; noGrad: string; random: string };
 }
 
 const PROFILES: Record<ConversionTarget, TargetProfile> = {
@@ -110,6 +128,13 @@ const PROFILES: Record<ConversionTarget, TargetProfile> = {
     moduleBase: 'nnx.Module',
     rngs: true,
     mutableArrays: false,
+    functionalIndexUpdates: true,
+    assignmentShares: false,
+    boolArithmetic: true,
+    castLike: (value, like) => `${value}.astype(${like}.dtype)`,
+    forwardName: '__call__',
+    initKwargs: false,
+    training: 'deterministic',
     readVariable: (attr) => `self.${attr}[...]`,
     moduleClass: /^(nnx\.[A-Z]\w*)\(/,
     emitOf: (entry) => entry.jax,
@@ -128,6 +153,7 @@ const PROFILES: Record<ConversionTarget, TargetProfile> = {
       inplaceExpression: 'an in-place update inside an expression changes a variable JAX cannot update here; write it as its own statement',
       inplaceOther: 'in-place update of this expression has no JAX equivalent',
       noGrad: 'JAX computes gradients only inside jax.grad',
+      random: 'random numbers need a key: they are converted where modules are built, from rngs',
     },
   },
   numpy: {
@@ -135,6 +161,13 @@ const PROFILES: Record<ConversionTarget, TargetProfile> = {
     header: ['import math', 'import numpy as np'],
     rngs: false,
     mutableArrays: true,
+    functionalIndexUpdates: false,
+    assignmentShares: true,
+    boolArithmetic: true,
+    castLike: (value, like) => `${value}.astype(${like}.dtype)`,
+    forwardName: '__call__',
+    initKwargs: false,
+    training: 'inference',
     readVariable: (attr) => `self.${attr}`,
     moduleClass: /^([A-Z]\w*)\(/,
     emitOf: (entry) => entry.numpy,
@@ -154,6 +187,42 @@ const PROFILES: Record<ConversionTarget, TargetProfile> = {
       inplaceExpression: 'an in-place update inside an expression: no NumPy equivalent yet; write it as its own statement',
       inplaceOther: 'no NumPy equivalent yet',
       noGrad: 'NumPy computes no gradients',
+      random: 'random numbers: no NumPy equivalent yet (trained weights come from load_torch_state_dict)',
+    },
+  },
+  keras: {
+    name: 'keras',
+    header: ['import math', 'import numpy as np', 'import keras'],
+    moduleBase: 'keras.Layer',
+    rngs: false,
+    mutableArrays: false,
+    functionalIndexUpdates: false,
+    assignmentShares: true,
+    boolArithmetic: false,
+    castLike: (value, like) => `keras.ops.cast(${value}, ${like}.dtype)`,
+    forwardName: 'call',
+    initKwargs: true,
+    training: 'call-argument',
+    readVariable: (attr) => `self.${attr}`,
+    moduleClass: /^((?:keras\.layers\.)?[A-Z]\w*)\(/,
+    emitOf: (entry) => entry.keras,
+    spellingOf: (entry) => entry.kerasSpelling ?? '(no Keras equivalent yet)',
+    containers: kerasContainers,
+    specialFunctions: kerasSpecialFunctions,
+    dtypes: dtypeNames.keras,
+    constants: constants.keras,
+    // Keras layers have no modes: training is an argument of each call
+    moduleMethods: new Set([...TORCH_MODULE_METHODS, 'eval', 'train']),
+    reasons: {
+      moduleMethod: 'no Keras equivalent yet: converted layers take weights from load_torch_state_dict and have no eval()/train() (call them with training=True or False)',
+      init: 'weight initialisation is not converted: load trained weights with load_torch_state_dict',
+      api: 'no Keras equivalent yet',
+      method: 'no Keras equivalent yet',
+      name: 'no Keras equivalent yet',
+      inplaceExpression: 'an in-place update inside an expression: no Keras equivalent yet; write it as its own statement',
+      inplaceOther: 'no Keras equivalent yet',
+      noGrad: 'Keras computes gradients only inside a GradientTape',
+      random: 'random numbers: no Keras equivalent yet (trained weights come from load_torch_state_dict)',
     },
   },
 };
@@ -473,6 +542,7 @@ class Converter {
       case 'attribute': return this.emitAttribute(node);
       case 'identifier': return this.emitIdentifier(node);
       case 'assignment': return this.emitAssignment(node);
+      case 'binary_operator': return this.emitBinary(node);
       case 'augmented_assignment': return this.emitAugmented(node);
       case 'expression_statement': return this.emitExpressionStatement(node);
       case 'import_statement': case 'import_from_statement':
@@ -510,7 +580,7 @@ class Converter {
   private emitClass(node: Node): string {
     const name = node.childForFieldName('name')!.text;
     const isModule = this.moduleClasses.has(name);
-    const info: ClassInfo = { name, attrs: new Map(), constructors: new Map(), readsTraining: this.target.rngs && isModule && /\bself\.training\b/.test(node.text) };
+    const info: ClassInfo = { name, attrs: new Map(), constructors: new Map(), readsTraining: this.target.training === 'deterministic' && isModule && /\bself\.training\b/.test(node.text) };
     if (isModule) {
       this.usesModules = true;
       this.collectAttributes(node, info);
@@ -561,8 +631,11 @@ class Converter {
     try {
       const body = node.childForFieldName('body')!;
       let head = this.source.slice(node.startIndex, name.startIndex);
-      head += inModule && name.text === 'forward' ? '__call__' : name.text;
-      const paramText = scope.buildsModules && this.target.rngs ? this.paramsWithRngs(params) : this.splice(params);
+      head += inModule && name.text === 'forward' ? this.target.forwardName : name.text;
+      scope.forwardsKwargs = inModule && name.text === '__init__' && this.target.initKwargs && !params.namedChildren.some((p) => p?.type === 'dictionary_splat_pattern');
+      scope.takesTraining = inModule && name.text === 'forward' && this.target.training === 'call-argument' && /\bself\.training\b/.test(node.text);
+      const extra = scope.forwardsKwargs ? '**kwargs' : scope.takesTraining ? 'training=None' : undefined;
+      const paramText = scope.buildsModules && this.target.rngs ? this.paramsWithRngs(params) : extra ? this.paramsWith(params, extra) : this.splice(params);
       const returnType = node.childForFieldName('return_type');
       const afterParams = returnType
         ? this.source.slice(params.endIndex, returnType.startIndex) + this.emit(returnType) + this.source.slice(returnType.endIndex, body.startIndex)
@@ -593,12 +666,16 @@ class Converter {
   private paramsWithRngs(params: Node): string {
     const items = params.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
     const hasStar = items.some((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator');
+    return this.paramsWith(params, hasStar ? 'rngs: nnx.Rngs' : '*, rngs: nnx.Rngs');
+  }
+
+  /** `(self, x, y=1)` → `(self, x, y=1, <extra>)`, before a **kwargs. */
+  private paramsWith(params: Node, extra: string): string {
+    const items = params.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
     const kwargs = items.find((p) => p.type === 'dictionary_splat_pattern');
-    const rngs = hasStar ? 'rngs: nnx.Rngs' : '*, rngs: nnx.Rngs';
-    if (kwargs) return `${this.spliceBetween(params, params.startIndex, kwargs.startIndex)}${rngs}, ${this.spliceBetween(params, kwargs.startIndex, params.endIndex)}`;
+    if (kwargs) return `${this.spliceBetween(params, params.startIndex, kwargs.startIndex)}${extra}, ${this.spliceBetween(params, kwargs.startIndex, params.endIndex)}`;
     const last = items[items.length - 1];
-    const inner = last ? this.spliceBetween(params, params.startIndex, last.endIndex) : '(';
-    return `${inner}${last ? ', ' : ''}${rngs})`;
+    return `${last ? this.spliceBetween(params, params.startIndex, last.endIndex) : '('}${last ? ', ' : ''}${extra})`;
   }
 
   private collectParams(params: Node, scope: FunctionScope, factories = new Set<string | number>()) {
@@ -626,6 +703,7 @@ class Converter {
     if (!right) return this.splice(node);
     // y[:, 0] = v on a tensor → y = y.at[:, 0].set(v) where arrays are immutable
     if (!this.target.mutableArrays && left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
+      if (!this.target.functionalIndexUpdates) return this.mark(node, 'index update', this.target.reasons.inplaceOther);
       return this.indexUpdate(left, 'set', this.emit(right));
     }
     const tied = this.tiedWeight(left, right);
@@ -641,8 +719,8 @@ class Converter {
     const owner = (n: Node) => (n.type === 'attribute' && n.childForFieldName('attribute')!.text === 'weight' ? n.childForFieldName('object')! : undefined);
     const [target, source] = [owner(left), owner(right)];
     if (!target || !source || !/^self\./.test(target.text) || !/^self\./.test(source.text)) return undefined;
-    // mutable arrays tie by sharing the array, as the assignment does
-    if (this.target.mutableArrays || !this.scopes.some((s) => s.buildsModules)) return undefined;
+    // NumPy arrays and keras.Variables tie by being shared, as the assignment does
+    if (this.target.assignmentShares || !this.scopes.some((s) => s.buildsModules)) return undefined;
     this.record(left, 'weight tying', 'tie_weights', 'tie_weights', ['tied weights stay one variable: a Linear tied to an Embedding computes x @ table.T']);
     return `${target.text}, ${source.text} = ${this.emitter.helper('tie_weights')}(${target.text}, ${source.text})`;
   }
@@ -659,12 +737,29 @@ class Converter {
     }
   }
 
+  /** `(x > 0) * 2.0`: where the target keeps bool under arithmetic, the operator is kept and marked. */
+  private emitBinary(node: Node): string {
+    const text = this.splice(node);
+    const arithmetic = ['+', '-', '*', '/', '//', '%', '**', '@'].includes(node.childForFieldName('operator')!.text);
+    const operands = [node.childForFieldName('left')!, node.childForFieldName('right')!];
+    if (this.target.boolArithmetic || !arithmetic || !operands.some((o) => this.isBoolTensor(o))) return text;
+    return this.mark(node, 'arithmetic on a bool tensor', 'TensorFlow keeps the bool dtype where torch promotes it: cast the bool tensor first (.float())');
+  }
+
+  /** A comparison that may be of tensors or a call of an op that returns bool, as written (names are not followed). */
+  private isBoolTensor(node: Node): boolean {
+    if (node.type === 'parenthesized_expression') return !!node.namedChildren[0] && this.isBoolTensor(node.namedChildren[0]);
+    if (node.type === 'comparison_operator') return node.namedChildren.some((n) => !!n && (isTensorKind(this.kindOf(n)) || this.kindOf(n) === 'unknown'));
+    return node.type === 'call' && !!this.appliedOps.get(node.id)?.boolResult;
+  }
+
   private emitAugmented(node: Node): string {
     const left = node.childForFieldName('left')!;
     const op = node.childForFieldName('operator')!.text;
     const right = node.childForFieldName('right')!;
     if (!this.target.mutableArrays && left.type === 'subscript' && isTensorKind(this.kindOf(left.childForFieldName('value')!))) {
       const method = { '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide' }[op];
+      if (method && !this.target.functionalIndexUpdates) return this.mark(node, 'index update', this.target.reasons.inplaceOther);
       if (method) {
         const value = method === 'subtract' ? `-(${this.emit(right)})` : this.emit(right);
         return this.indexUpdate(left, method === 'subtract' ? 'add' : method, value);
@@ -719,9 +814,9 @@ class Converter {
     const target = this.emit(receiver);
     // torch writes the result into the receiver, in the receiver's dtype
     if (this.target.mutableArrays) return methodIndex.get(method)?.[0].op.reshapesInPlace ? `${target} = ${result}` : this.inplaceAssignment(target, result);
-    const converted = methodIndex.get(method)?.[0].op.boolResult ? `${result}.astype(${target}.dtype)` : result;
+    const converted = methodIndex.get(method)?.[0].op.boolResult ? this.target.castLike(result, target) : result;
     if (receiver.type === 'identifier' || (receiver.type === 'attribute' && this.kindOf(receiver) !== 'param')) return `${target} = ${converted}`;
-    if (receiver.type === 'subscript') {
+    if (receiver.type === 'subscript' && this.target.functionalIndexUpdates) {
       return this.indexUpdate(receiver, 'set', converted);
     }
     return this.mark(call, `in-place ${method}_ on ${receiver.text}`, this.target.reasons.inplaceOther);
@@ -795,7 +890,12 @@ class Converter {
       this.record(node, 'torch.nn.Module.training', 'training', 'not self.deterministic', ['nnx .eval()/.train() set `deterministic` on every module that has it']);
       return '(not self.deterministic)';
     }
-    if (object.text === 'self' && attr === 'training' && !this.target.rngs && this.moduleClasses.has(this.currentClass()?.name ?? '')) {
+    if (object.text === 'self' && attr === 'training' && this.target.training === 'call-argument' && this.moduleClasses.has(this.currentClass()?.name ?? '')) {
+      if (!this.scopes.some((sc) => sc.takesTraining)) return this.mark(node, 'torch.nn.Module.training', 'Keras passes training only to call: read it in forward');
+      this.record(node, 'torch.nn.Module.training', 'training', 'bool(training)', ['Keras layers take training as an argument of call, passed down to nested layers; it defaults to inference']);
+      return 'bool(training)';
+    }
+    if (object.text === 'self' && attr === 'training' && this.target.training === 'inference' && this.moduleClasses.has(this.currentClass()?.name ?? '')) {
       this.warn(node, 'self.training is False: the NumPy target is for inference, so modules are always in evaluation mode');
       this.record(node, 'torch.nn.Module.training', 'training', 'False', ['inference target: modules are always in evaluation mode']);
       return 'False';
@@ -906,6 +1006,11 @@ class Converter {
 
   private emitCall(node: Node): string {
     const fn = node.childForFieldName('function')!;
+    if (/^super\(.*\)\.__init__$/.test(fn.text) && this.scopes[this.scopes.length - 1]?.forwardsKwargs) {
+      const args = node.childForFieldName('arguments')!;
+      const none = !args.namedChildren.some((a) => a && a.type !== 'comment');
+      return `${this.spliceBetween(node, node.startIndex, args.startIndex)}${none ? '(**kwargs)' : `${this.spliceBetween(args, args.startIndex, args.endIndex - 1)}, **kwargs)`}`;
+    }
     const path = this.qualify(fn);
     if (path && isTorchPath(path)) return this.emitTorchCall(node, path);
     if (fn.type === 'attribute') {
@@ -1018,8 +1123,8 @@ class Converter {
   private applyOp(node: Node, api: string, spelling: FunctionSpelling, positional: Arg[], keywords: Record<string, Arg>): string {
     const bound: Bound = bind(spelling.sig, positional, keywords);
     const emit = this.emitterFor(spelling.op);
-    if (spelling.op.random && !this.scopes.some((s) => s.buildsModules)) {
-      throw new UnsupportedError('random numbers need a key: they are converted where modules are built, from rngs');
+    if (spelling.op.random && !(this.target.rngs && this.scopes.some((s) => s.buildsModules))) {
+      throw new UnsupportedError(this.target.reasons.random);
     }
     const text = this.emitEntry(writtenArgs({ positional, keywords }), () => emit(bound, this.emitter));
     this.record(node, api, spelling.op.name, this.target.spellingOf(spelling.op), spelling.op.notes ?? [], spelling.op.status);

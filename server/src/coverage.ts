@@ -25,6 +25,8 @@ export interface CoverageReport extends TargetCoverage {
   apis: Record<string, ApiConfirmation>;
   /** the NumPy target: the APIs with a NumPy emission, confirmed against real NumPy */
   numpy: TargetCoverage;
+  /** the Keras target: the APIs with a Keras emission, confirmed against real Keras (TensorFlow backend) */
+  keras: TargetCoverage;
   text: string;
 }
 
@@ -39,7 +41,7 @@ function targetCoverage(apis: string[], results: CaseResult[]): TargetCoverage {
 
 export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   const apis = mappedApis();
-  let results: { cases: CaseResult[]; numpy?: CaseResult[] } = { cases: [] };
+  let results: { cases: CaseResult[]; numpy?: CaseResult[]; keras?: CaseResult[] } = { cases: [] };
   try {
     results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   } catch {
@@ -47,6 +49,7 @@ export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   }
   const jax = targetCoverage(apis, results.cases);
   const numpy = targetCoverage(mappedApis('numpy'), results.numpy ?? []);
+  const keras = targetCoverage(mappedApis('keras'), results.keras ?? []);
   const kinds = { functions: 0, methods: 0, modules: 0 };
   for (const a of apis) {
     if (a.startsWith('Tensor.')) kinds.methods++;
@@ -59,19 +62,20 @@ export function coverageReport(resultsFile = DEFAULT_RESULTS): CoverageReport {
   ];
   if (jax.failing.length) lines.push(`failing: ${jax.failing.join(', ')}`);
   if (jax.unconfirmed.length) lines.push(`not exercised by any case: ${jax.unconfirmed.join(', ')}`);
-  lines.push('', coverageTable(jax, numpy));
-  return { ...jax, numpy, text: lines.join('\n') + '\n' };
+  lines.push('', coverageTable({ JAX: jax, NumPy: numpy, Keras: keras }));
+  return { ...jax, numpy, keras, text: lines.join('\n') + '\n' };
 }
 
-/** Per target: mapped and confirmed APIs, by kind (the NumPy column counts the APIs with a NumPy emission). */
-function coverageTable(jax: TargetCoverage, numpy: TargetCoverage): string {
+/** Per target: mapped and confirmed APIs, by kind (the NumPy and Keras columns count the APIs with their emission). */
+function coverageTable(targets: Record<string, TargetCoverage>): string {
   const kindOf = (a: string) => (a.startsWith('Tensor.') ? 'Tensor methods' : /^torch\.nn\.[A-Z]/.test(a) ? 'nn modules' : 'functions');
   const cell = (t: TargetCoverage, kind?: string) => {
     const mine = Object.keys(t.apis).filter((a) => !kind || kindOf(a) === kind);
     return `${mine.filter((a) => t.apis[a] === 'confirmed').length}/${mine.length}`;
   };
-  const rows = [['', 'JAX', 'NumPy'], ...['functions', 'Tensor methods', 'nn modules'].map((k) => [k, cell(jax, k), cell(numpy, k)]), ['all', cell(jax), cell(numpy)]];
-  const lines = rows.map(([k, j, n]) => `${k.padEnd(16)}${j.padStart(9)}${n.padStart(9)}`);
+  const columns = Object.values(targets);
+  const rows = [['', ...Object.keys(targets)], ...['functions', 'Tensor methods', 'nn modules'].map((k) => [k, ...columns.map((t) => cell(t, k))]), ['all', ...columns.map((t) => cell(t))]];
+  const lines = rows.map(([k, ...cells]) => `${k.padEnd(16)}${cells.map((c) => c.padStart(9)).join('')}`);
   return ['confirmed/mapped', ...lines].join('\n');
 }
 

@@ -11,8 +11,25 @@ export interface LspRange {
 }
 
 /** The frameworks the converter writes, from PyTorch. */
-export const CONVERSION_TARGETS = ['jax', 'numpy'] as const;
+export const CONVERSION_TARGETS = ['jax', 'numpy', 'keras'] as const;
 export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
+
+/** What the converter writes from each framework it reads: a document offers the targets of the framework it is
+ *  written in (detected from its imports, server/src/reverse/convert-jax.ts detectFramework; PyTorch without any). */
+export const TARGETS_BY_SOURCE = { torch: CONVERSION_TARGETS, jax: ['torch'] } as const;
+export type SourceFramework = keyof typeof TARGETS_BY_SOURCE;
+/** Every framework some source converts to: `rosetta/convert`'s target. */
+export type Target = (typeof TARGETS_BY_SOURCE)[SourceFramework][number];
+export const ALL_TARGETS: readonly Target[] = [...new Set(Object.values(TARGETS_BY_SOURCE).flat())];
+
+export function targetsFrom(source: SourceFramework): readonly Target[] {
+  return TARGETS_BY_SOURCE[source];
+}
+
+/** Whether a target is one the converter writes from PyTorch (the numerical check runs from PyTorch only). */
+export function isConversionTarget(target: string): target is ConversionTarget {
+  return (CONVERSION_TARGETS as readonly string[]).includes(target);
+}
 
 /** `rosetta/convert`: converts an open document, or the top-level statements a range touches (with the file's imports). */
 export const ConvertRequestMethod = 'rosetta/convert';
@@ -21,22 +38,33 @@ export interface ConvertParams {
   textDocument: { uri: string };
   /** without a range, or with an empty one outside any definition, the whole document */
   range?: LspRange;
-  target: ConversionTarget;
+  /** one of the targets of the document's framework (targetsFrom): 'jax', 'numpy', 'keras' from PyTorch, 'torch' from JAX */
+  target: Target;
 }
 
 export interface ConvertResult {
   code: string;
   /** 1-based lines and columns in the source document */
   diagnostics: Diagnostic[];
-  /** every recognised torch API, by 1-based source line */
+  /** every recognised source API (torch's, or JAX's for a JAX document), by 1-based source line */
   mapping: MappingEntry[];
 }
 
-/** Code-action kind of every "Convert to JAX" action. */
-export const ConvertToJaxKind = 'refactor.rewrite.jax';
+/** How titles, menus and hover name each target; a target without a label goes by its identifier. */
+const TARGET_LABELS: Record<string, string> = { jax: 'JAX', numpy: 'NumPy', keras: 'Keras', torch: 'PyTorch' };
 
-/** Command that "Convert to JAX" actions carry for clients that cannot create files through a workspace edit; its
- *  single argument is a ConvertParams, which the client sends as `rosetta/convert` and shows the result. */
+export function targetLabel(target: Target): string {
+  return TARGET_LABELS[target] ?? target;
+}
+
+/** Code-action kind of the "Convert … to <target>" actions: `refactor.rewrite.jax`, `refactor.rewrite.torch`. */
+export function convertKind(target: Target): string {
+  return `refactor.rewrite.${target}`;
+}
+
+/** Command that convert actions and lenses carry for clients that cannot create files through a workspace edit; its
+ *  single argument is a ConvertParams (its `target` says to what), which the client sends as `rosetta/convert` and
+ *  shows the result. The id predates the other targets. */
 export const ConvertToJaxCommand = 'rosetta.convertToJax';
 
 /** `rosetta/check`: runs the source and its conversion on the same seeded inputs and weights and compares every output.

@@ -3,8 +3,10 @@
 usage: python compare.py JOBS.json RESULTS.json
 
 Each job: {"id", "torch_file", "jax_file", "entry", "inputs": ["x=float32[2,3]:lo..hi", ...], "mode": "eval"|"train",
-"rtol", "atol", "target": "jax"|"numpy"}. `entry` is a function name or a constructor call; the JAX model is built
-with rngs=nnx.Rngs(0) (a NumPy one without) and filled by the converted file's own load_torch_state_dict. Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
+"rtol", "atol", "target": "jax"|"numpy"|"keras"}. `entry` is a function name or a constructor call; the JAX model is
+built with rngs=nnx.Rngs(0) (a NumPy or Keras one without) and filled by the converted file's own
+load_torch_state_dict; a Keras model is called with training= for the mode (KERAS_BACKEND=tensorflow, imported only
+when a Keras job runs). Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
 """
 import ast
 import importlib.util
@@ -101,6 +103,17 @@ def run_numpy(module, job, inputs, state):
     return model(*args)
 
 
+def run_keras(module, job, inputs, state):
+    """The Keras target: tensors in, layers built as in torch (no rngs), filled by the file's loader, training= per mode."""
+    import keras
+    args = [keras.ops.convert_to_tensor(x) for x in inputs]
+    if state is None:
+        return getattr(module, job['entry'])(*args)
+    model = eval(job['entry'], vars(module))
+    module.load_torch_state_dict(model, state)
+    return model(*args, training=job.get('mode') == 'train')
+
+
 def run_jax(module, job, inputs, state):
     args = [jnp.asarray(x) for x in inputs]
     if state is None:
@@ -156,7 +169,8 @@ def run_job(job, cache):
     expected, state = run_torch(torch_module, job, inputs)
     # NumPy has float64 and int64 as torch does, so its dtypes must match exactly (JAX without x64 cannot)
     numpy_target = job.get('target') == 'numpy'
-    actual = (run_numpy if numpy_target else run_jax)(jax_module, job, inputs, state)
+    run_target = {'numpy': run_numpy, 'keras': run_keras}.get(job.get('target'), run_jax)
+    actual = run_target(jax_module, job, inputs, state)
     return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5), exact_dtype=numpy_target)
 
 

@@ -26,8 +26,9 @@ export interface CompareJob {
   entry: string;
   inputs: string[];
   mode?: 'eval' | 'train';
-  /** the converted file's target; 'numpy' models are built without rngs and compared with exact dtypes */
-  target?: 'jax' | 'numpy';
+  /** the converted file's target; 'numpy' models are built without rngs and compared with exact dtypes, 'keras' ones
+   *  without rngs and called with training= */
+  target?: 'jax' | 'numpy' | 'keras';
   rtol?: number;
   atol?: number;
 }
@@ -43,7 +44,7 @@ export function compareInPython(name: string, jobs: CompareJob[]): Map<string, C
   fs.rmSync(resultsFile, { force: true });
   execFileSync(venvPython(), [path.join(repoRoot, 'test', 'python', 'compare.py'), jobsFile, resultsFile], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, JAX_PLATFORMS: 'cpu', TF_CPP_MIN_LOG_LEVEL: '3', PYTHONWARNINGS: 'ignore' },
+    env: { ...process.env, JAX_PLATFORMS: 'cpu', KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3', PYTHONWARNINGS: 'ignore' },
     maxBuffer: 64 << 20,
   });
   const results: CompareResult[] = JSON.parse(fs.readFileSync(resultsFile, 'utf8')).cases;

@@ -5,6 +5,7 @@ import { shapeOps } from './ops/shape';
 import { nnOps } from './ops/nn';
 import { nnModules } from './modules';
 import { addNumpyEmitters } from './numpy';
+import { addKerasEmitters } from './keras';
 import { parseSignature, type Signature } from './signature';
 import type { ModuleEntry, OpEntry } from './types';
 import type { ConversionTarget } from '../protocol';
@@ -18,6 +19,7 @@ const moduleGroups: ModuleEntry[][] = [nnModules];
 export const ops: OpEntry[] = opGroups.flat();
 export const modules: ModuleEntry[] = moduleGroups.flat();
 addNumpyEmitters(ops, modules);
+addKerasEmitters(ops, modules);
 
 /** torch function path → spellings (several when overloads differ, e.g. torch.max(x) vs torch.max(x, dim)) */
 export const functionIndex = new Map<string, FunctionSpelling[]>();
@@ -45,7 +47,7 @@ for (const module of modules) {
 
 /** Every torch API the catalogue maps to the target, as written by users: functions, Tensor methods and nn modules. */
 export function mappedApis(target: ConversionTarget = 'jax'): string[] {
-  const converts = (entry: OpEntry | ModuleEntry) => target === 'jax' || !!entry.numpy;
+  const converts = (entry: OpEntry | ModuleEntry) => target === 'jax' || !!entry[target];
   const names = new Set<string>();
   for (const [key, spellings] of functionIndex) if (spellings.some((s) => converts(s.op))) names.add(key);
   for (const [key, spellings] of methodIndex) {

@@ -9,10 +9,13 @@ const DTYPES: Array<[string, string]> = [
   ['int', 'int32'], ['int16', 'int16'], ['int8', 'int8'], ['uint8', 'uint8'], ['bool', 'bool_'],
 ];
 
-/** torch dtype names per target; NumPy has no bfloat16. */
+const numpyDtypes = Object.fromEntries(DTYPES.filter(([, n]) => n !== 'bfloat16').map(([t, n]) => [`torch.${t}`, `np.${n}`]));
+
+/** torch dtype names per target; NumPy has no bfloat16; keras.ops takes NumPy's dtypes. */
 export const dtypeNames: Record<ConversionTarget, Record<string, string>> = {
   jax: Object.fromEntries(DTYPES.map(([t, j]) => [`torch.${t}`, `jnp.${j}`])),
-  numpy: Object.fromEntries(DTYPES.filter(([, n]) => n !== 'bfloat16').map(([t, n]) => [`torch.${t}`, `np.${n}`])),
+  numpy: numpyDtypes,
+  keras: numpyDtypes,
 };
 
 export const constants: Record<ConversionTarget, Record<string, string>> = {
@@ -24,6 +27,7 @@ export const constants: Record<ConversionTarget, Record<string, string>> = {
     'torch.Tensor': 'jax.Array',
     'torch.nn.Module': 'nnx.Module',
   },
+  keras: { 'torch.pi': 'math.pi', 'torch.inf': 'math.inf', 'torch.nan': 'math.nan', 'torch.e': 'math.e', 'torch.Tensor': 'keras.KerasTensor', 'torch.nn.Module': 'keras.Layer' },
   numpy: { 'torch.pi': 'np.pi', 'torch.inf': 'np.inf', 'torch.nan': 'np.nan', 'torch.e': 'np.e', 'torch.Tensor': 'np.ndarray', 'torch.nn.Module': 'object' },
 };
 
@@ -46,17 +50,35 @@ export const containers: Record<string, Builder> = {
   'torch.nn.ParameterDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'parameters')?.text ?? '{}'})`,
 };
 
+/** The prelude's Sequential, children named by index; a named one (OrderedDict) is not converted yet. */
+function preludeSequential(targetLabel: string): Builder {
+  return (positional, keywords, e) => {
+    if (Object.keys(keywords).length || (positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text))) e.unsupported(`a named nn.Sequential: no ${targetLabel} equivalent yet`);
+    return `${e.helper('Sequential')}(${positional.map((a) => a.text).join(', ')})`;
+  };
+}
+
+/** nn.Sequential(OrderedDict(...)): children named by key. */
+const isNamedSequential = (positional: Arg[]) => positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text);
+
 /** The NumPy prelude's containers: a list or dict of children (named by index or key, as torch names them). */
 export const numpyContainers: Record<string, Builder> = {
-  'torch.nn.Sequential': (positional, keywords, e) => {
-    if (Object.keys(keywords).length || (positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text))) e.unsupported('a named nn.Sequential: no NumPy equivalent yet');
-    return `${e.helper('Sequential')}(${positional.map((a) => a.text).join(', ')})`;
-  },
+  'torch.nn.Sequential': (positional, keywords, e) => (isNamedSequential(positional) && !Object.keys(keywords).length
+    ? `${e.helper('NamedSequential')}(${positional[0].text})`
+    : preludeSequential('NumPy')(positional, keywords, e)),
   'torch.nn.ModuleList': (positional, keywords, e) => `${e.helper('ModuleList')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
   'torch.nn.ModuleDict': (positional, keywords, e) => `${e.helper('ModuleDict')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
 };
 
-/** einops' torch layers wrap functions that accept JAX arrays as they are. */
+/** Keras: prelude Sequential and ModuleDict keep torch's child names; a list of layers is a ModuleList (Keras tracks
+ *  the layers of a list attribute). */
+export const kerasContainers: Record<string, Builder> = {
+  'torch.nn.Sequential': preludeSequential('Keras'),
+  'torch.nn.ModuleList': (positional, keywords) => `list(${only(positional, keywords, 'modules')?.text ?? ''})`,
+  'torch.nn.ModuleDict': numpyContainers['torch.nn.ModuleDict'],
+};
+
+/** einops' torch layers wrap functions that accept JAX and NumPy arrays as they are. */
 function einopsLayer(fn: string): Builder {
   return (positional, keywords, e) => {
     const pattern = only(positional, keywords, 'pattern');
@@ -77,7 +99,14 @@ export const specialFunctions: Record<string, Builder> = {
   },
 };
 
+/** Keras: a parameter is a keras.Variable, which the layer that holds it tracks. */
+export const kerasSpecialFunctions: Record<string, Builder> = {
+  'torch.nn.Parameter': (positional, keywords, e) => `keras.Variable(${only(positional, keywords, 'data')?.text ?? e.unsupported('nn.Parameter() without data')})`,
+};
+
 /** NumPy: a parameter is its array. */
 export const numpySpecialFunctions: Record<string, Builder> = {
+  'einops.layers.torch.Rearrange': einopsLayer('rearrange'),
+  'einops.layers.torch.Reduce': einopsLayer('reduce'),
   'torch.nn.Parameter': (positional, keywords, e) => only(positional, keywords, 'data')?.text ?? e.unsupported('nn.Parameter() without data'),
 };

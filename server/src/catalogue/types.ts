@@ -49,6 +49,9 @@ export interface OpEntry {
   /** NumPy emission (catalogue/numpy.ts); without one the op has no NumPy equivalent yet */
   numpy?: JaxEmit;
   numpySpelling?: string;
+  /** Keras 3 emission (catalogue/keras.ts); without one the op has no Keras equivalent yet */
+  keras?: JaxEmit;
+  kerasSpelling?: string;
   status?: Status;
   /** semantic differences that matter, shown in hover and in the conversion report */
   notes?: string[];
@@ -74,6 +77,9 @@ export interface ModuleEntry {
   /** constructor text for NumPy (a prelude class or a function); without one: no NumPy equivalent yet */
   numpy?: JaxEmit;
   numpySpelling?: string;
+  /** constructor text for Keras 3 (a keras layer, a prelude layer or a function); without one: no Keras equivalent yet */
+  keras?: JaxEmit;
+  kerasSpelling?: string;
   status?: Status;
   notes?: string[];
   /** what calling the module returns */

@@ -1,10 +1,12 @@
 // The numerical check: trace the source and the target on the same inputs and weights, run both graphs in
 // onnxruntime-web, compare the outputs, and on a mismatch find the first line where the two part ways.
 // A verdict of "equivalent" is only given when both sides were computed and every output is close.
-import { convertTorchToJax } from '../convert';
+import { convertTorch } from '../convert';
+import type { ConversionTarget } from '../protocol';
 import { compareTensors, errorHistogram, type Tolerance } from './compare';
 import { firstDivergence, type Divergence, type RecordedValue } from './divergence';
 import { createJaxHost } from './hosts/jax';
+import { createNumpyHost } from './hosts/numpy';
 import { createTorchHost } from './hosts/torch';
 import { drawInput, Random, type InputSpec } from './inputs';
 import { PyError, StepBudgetExceeded, Unsupported } from './interp';
@@ -13,7 +15,7 @@ import type { Backend, ModelRunner } from './onnx/session';
 import type { Tensor } from './onnx/tensor';
 import { evaluate, traceProgram, type NamedTensor, type TracedProgram } from './trace/program';
 import { ShapeError } from './trace/ops';
-import type { TraceHost } from './trace/host';
+import type { TraceHost, WeightSource } from './trace/host';
 import { DataDependent, NotLowered, Tracer, type Sym } from './trace/tracer';
 import type { Blocker, CheckReport, OutputReport, Verdict } from './report';
 import { ModelTooLarge, SeededWeights } from './weights';
@@ -22,6 +24,8 @@ export type { Blocker, CheckReport, OutputReport, Verdict } from './report';
 
 export interface CheckRequest {
   source: string;
+  /** the framework of the target program; JAX when absent */
+  to?: ConversionTarget;
   /** the target program; converted from the source when absent */
   target?: string;
   entry: string;
@@ -64,7 +68,10 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
     verdict, outputs: [], firstDivergence: null, unsupported: [], notes: [], ...backendFacts(backends), timingsMs: timings, ...extra,
   });
 
-  const conversion = request.target === undefined ? time('convert', () => convertTorchToJax(request.source)) : undefined;
+  const to = request.to ?? 'jax';
+  const targetCheck = TARGET_CHECKS[to];
+  if (!targetCheck) return report('unsupported', { unsupported: [{ side: 'target', line: null, message: `could not check: the check cannot run ${to} code yet` }] });
+  const conversion = request.target === undefined ? time('convert', () => convertTorch(request.source, to)) : undefined;
   const targetCode = request.target ?? conversion!.code;
   const notes = (conversion?.diagnostics ?? []).filter((d) => d.severity === 'error').map((d) => `line ${d.line}: ${d.message}`);
   const random = new Random(request.seed);
@@ -75,31 +82,64 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   const source = time('traceSource', () => attempt('source', request.source, () => traceProgram(sourceHost, request.source, { entry: request.entry, inputs, mode })));
   if ('blocker' in source) return report('unsupported', { unsupported: [source.blocker], notes, target: conversion?.code });
 
-  const sourceValues = await timeAsync('runSource', () => run(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)]));
+  const sourceRun = await timeAsync('runSource', () => attemptRun('source', () => run(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)])));
+  if ('blocker' in sourceRun) return report('unsupported', { unsupported: [sourceRun.blocker], notes, target: conversion?.code });
+  const sourceValues = sourceRun;
   const [sourceOutputs, sourceRecords, stateValues] = splitAt(sourceValues, source.outputs.length, source.records.length);
 
   request.observe?.({ inputs, state: source.state.map((s, i) => ({ name: s.name, value: stateValues[i] })) });
-  const targetHost = createJaxHost(new Tracer(), { weights: new SeededWeights(request.seed + 1) });
+  const { host: targetHost, guards } = targetCheck.host(new Tracer(), new SeededWeights(request.seed + 1));
   const weightsFrom = source.state.map((s, i) => ({ name: s.name, sym: targetHost.tracer.input(`weight.${s.name}`, stateValues[i]) }));
   const isModel = request.entry.includes('(');
   const target = time('traceTarget', () => attempt('target', targetCode, () => traceProgram(targetHost, targetCode, {
     entry: request.entry, inputs, mode,
-    ...(isModel ? { constructorExtra: 'rngs=nnx.Rngs(0)', loader: 'load_torch_state_dict', weightsFrom } : {}),
-  })));
+    ...(isModel ? { constructorExtra: targetCheck.constructorExtra, loader: 'load_torch_state_dict', weightsFrom } : {}),
+  }), guards));
   if ('blocker' in target) return report('unsupported', { unsupported: [target.blocker], notes, target: conversion?.code });
 
-  const targetValues = await timeAsync('runTarget', () => run(targetHost, [...target.outputs.map((o) => o.sym), ...target.records.map((r) => r.sym)]));
-  const [targetOutputs, targetRecords] = splitAt(targetValues, target.outputs.length);
+  const targetRun = await timeAsync('runTarget', () => attemptRun('target', () => run(targetHost, [...target.outputs.map((o) => o.sym), ...target.records.map((r) => r.sym), ...guards])));
+  if ('blocker' in targetRun) return report('unsupported', { unsupported: [targetRun.blocker], notes, target: conversion?.code });
+  const targetValues = targetRun;
+  const [targetOutputs, targetRecords, guardValues] = splitAt(targetValues, target.outputs.length, target.records.length);
+  if (guardValues.some((g) => Number(g.data[0]))) return report('unsupported', { unsupported: [GUESSED_WRONG], notes, target: conversion?.code });
 
   return time('compare', () => {
     if (sourceOutputs.length !== targetOutputs.length) {
       return report('mismatch', { notes, target: conversion?.code, unsupported: [], outputs: [], firstDivergence: null, ...countMismatch(sourceOutputs.length, targetOutputs.length) });
     }
     const outputs = source.outputs.map((o, i) => outputReport(o.path, sourceOutputs[i], targetOutputs[i], request.tolerance));
+    notes.push(...dtypeDifferences(outputs, sourceOutputs, targetOutputs));
     const equivalent = outputs.every((o) => o.close && !o.problem);
     const divergence = equivalent ? null : firstDivergence(recorded(source, sourceRecords), recorded(target, targetRecords), request.tolerance, { source: request.source, target: targetCode });
     return report(equivalent ? 'equivalent' : 'mismatch', { outputs, notes, target: conversion?.code, firstDivergence: divergence && withText(divergence, request.source, targetCode) });
   });
+}
+
+/** How to run each target's code: its host (with the guards its trace speculated on, which must all come out False)
+ *  and what its constructors take beyond the source's arguments. */
+interface TargetCheck {
+  host(tracer: Tracer, weights: WeightSource): { host: TraceHost; guards: Sym[] };
+  constructorExtra?: string;
+}
+
+const TARGET_CHECKS: Partial<Record<ConversionTarget, TargetCheck>> = {
+  jax: { host: (tracer, weights) => ({ host: createJaxHost(tracer, { weights }), guards: [] }), constructorExtra: 'rngs=nnx.Rngs(0)' },
+  numpy: {
+    host: (tracer, weights) => {
+      const host = createNumpyHost(tracer, { weights });
+      return { host, guards: host.views.guards };
+    },
+  },
+};
+
+const GUESSED_WRONG: Blocker = {
+  side: 'target', line: null,
+  message: 'could not check the target: it branches on array values (a condition the trace took to be False was True)',
+};
+
+/** Outputs whose values were compared but whose dtypes differ (float64 against float32): the user should know. */
+function dtypeDifferences(outputs: OutputReport[], source: Tensor[], target: Tensor[]): string[] {
+  return outputs.flatMap((o, i) => (source[i].dtype === target[i].dtype ? [] : [`${o.path}: dtype ${source[i].dtype} in the source, ${target[i].dtype} in the target (the values were compared)`]));
 }
 
 /** Where the graphs ran; a runner that fell back for one side only says so, both sides being on the CPU's terms. */
@@ -141,7 +181,7 @@ function splitAt<T>(values: T[], ...sizes: number[]): T[][] {
 /** Runs a trace; what stops it (an API without lowering, data-dependent code, Python the interpreter lacks, a
  *  Python error, a model too large) becomes a blocker naming the line. A fault of the check itself is reported as
  *  such: it is still "could not check", never a verdict. */
-function attempt<T>(side: 'source' | 'target', code: string, f: () => T): T | { blocker: Blocker } {
+function attempt<T>(side: 'source' | 'target', code: string, f: () => T, guards: readonly Sym[] = []): T | { blocker: Blocker } {
   try {
     return f();
   } catch (error) {
@@ -151,7 +191,21 @@ function attempt<T>(side: 'source' | 'target', code: string, f: () => T): T | { 
     const where = line ? ` at line ${line}: ${code.split('\n')[line - 1]?.trim()}` : '';
     const message = error.message.replace(/ \(line \d+\)$/, ''); // the line is told below, with its text
     const what = expected ? message : `internal error in the check: ${message}`;
-    return { blocker: { side, line, message: `could not check the ${side}: ${what}${where}` } };
+    // an exception raised after a speculation may come from the speculation, not from the code
+    const speculated = error instanceof PyError && guards.length ? ' (after taking a condition on array values to be False, which it may not be)' : '';
+    return { blocker: { side, line, message: `could not check the ${side}: ${what}${where}${speculated}` } };
+  }
+}
+
+/** Runs a traced graph; an op that onnxruntime-web has no kernel for in that dtype (Erf in float64) cannot be run,
+ *  which is "could not check", not a fault of the check. */
+async function attemptRun(side: 'source' | 'target', run: () => Promise<Tensor[]>): Promise<Tensor[] | { blocker: Blocker }> {
+  try {
+    return await run();
+  } catch (error) {
+    const kernel = error instanceof Error && /Could not find an implementation for (\w+)\((\d+)\)/.exec(error.message);
+    if (!kernel) throw error;
+    return { blocker: { side, line: null, message: `could not check the ${side}: onnxruntime-web has no kernel for ${kernel[1]} (opset ${kernel[2]}) in the dtype the ${side} computes it in` } };
   }
 }
 

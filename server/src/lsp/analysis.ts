@@ -1,25 +1,36 @@
 // The per-document analysis that every feature reads: the syntax tree, re-parsed incrementally from the previous
-// version's, and the whole file's conversion, computed on first use (diagnostics do without it: see diagnostics.ts).
+// version's, the framework the document is written in, and the whole file's conversion, computed on first use
+// (diagnostics do without it: see diagnostics.ts).
 import { parsePython, type Edit, type Tree } from '../parser';
-import { convertTorchToJax, type ConversionResult } from '../convert';
+import { convertTorch, type ConversionResult } from '../convert';
+import { convertJax, detectFramework } from '../reverse/convert-jax';
+import { targetsFrom, type SourceFramework, type Target } from '../protocol';
 
 export interface Analysis {
   readonly text: string;
   readonly tree: Tree;
-  /** the whole file converted, or why it could not be: an InputError (syntax error, with its line) or an internal error */
+  /** from its imports: JAX/Flax documents convert to PyTorch, the others are PyTorch */
+  readonly framework: SourceFramework;
+  /** the whole file converted to the framework's first target (JAX from PyTorch, PyTorch from JAX), which diagnostics
+   *  read, or why it could not be: an InputError (syntax error, with its line) or an internal error */
   readonly conversion: ConversionResult | Error;
   /** whether `conversion` has been computed (reading it computes it) */
   readonly converted: boolean;
   /** hands in the whole file's conversion computed elsewhere (see background.ts), unless it is there already */
   provide(conversion: ConversionResult | Error): void;
+  /** the whole file converted to any of its framework's targets, computed on first use */
+  conversionTo(target: Target): ConversionResult | Error;
 }
 
 export function analyze(text: string, previousTree?: Tree): Analysis {
   const tree = parsePython(text, previousTree);
+  const framework = frameworkOf(text);
   let conversion: ConversionResult | Error | undefined;
-  return {
+  const others = new Map<Target, ConversionResult | Error>();
+  const self: Analysis = {
     text,
     tree,
+    framework,
     get conversion() {
       return (conversion ??= convertOrError(text));
     },
@@ -29,13 +40,36 @@ export function analyze(text: string, previousTree?: Tree): Analysis {
     provide(computed) {
       conversion ??= computed;
     },
+    conversionTo(target) {
+      if (target === primaryTarget(framework)) return self.conversion;
+      const known = others.get(target) ?? convertOrError(text, target);
+      others.set(target, known);
+      return known;
+    },
   };
+  return self;
 }
 
-/** Conversion failures become data: half-typed code must never take the server down. */
-export function convertOrError(text: string): ConversionResult | Error {
+export function frameworkOf(text: string): SourceFramework {
+  return detectFramework(text) ?? 'torch';
+}
+
+/** The target a document's diagnostics come from. */
+export function primaryTarget(framework: SourceFramework): Target {
+  return targetsFrom(framework)[0];
+}
+
+/** Converts with the engine that writes `target`: the reverse one for PyTorch, the PyTorch one for the others.
+ *  Throws InputError where the text does not parse. */
+export function convertTo(text: string, target: Target): ConversionResult {
+  return target === 'torch' ? convertJax(text) : convertTorch(text, target);
+}
+
+/** Conversion failures become data: half-typed code must never take the server down. By default, to the primary
+ *  target of the framework the text is written in. */
+export function convertOrError(text: string, target = primaryTarget(frameworkOf(text))): ConversionResult | Error {
   try {
-    return convertTorchToJax(text);
+    return convertTo(text, target);
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }

@@ -7,11 +7,13 @@ import {
 import type { CheckReport } from '../check/report';
 import type { ModelRunner } from '../check/onnx/session';
 import { parseInputSpec, type InputSpec } from '../check/inputs';
-import type { CheckParams } from '../protocol';
+import { CONVERSION_TARGETS, type CheckParams, type ConversionTarget } from '../protocol';
 
 /** What the embedded check takes (server/src/check/check.ts CheckRequest). */
 export interface CheckRunRequest {
   source: string;
+  /** the framework the source is converted to (or the target is written in) */
+  to: ConversionTarget;
   /** converted from source when absent */
   target?: string;
   entry: string;
@@ -33,8 +35,11 @@ const DEFAULT_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 
 export function checkRunRequest(params: CheckParams, source: string, target: string | undefined): CheckRunRequest {
   if (!params.entry?.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'rosetta/check needs an entry: a module constructor call such as Net() or a function name');
+  const to = params.target ?? 'jax';
+  if (!CONVERSION_TARGETS.includes(to)) throw new ResponseError(ErrorCodes.InvalidParams, `cannot check a conversion to ${to} (supported: ${CONVERSION_TARGETS.join(', ')})`);
   return {
     source,
+    to,
     target,
     entry: params.entry.trim(),
     inputs: parseInputs(params.inputs ?? []),

@@ -1,11 +1,12 @@
-// "Convert to JAX" code actions, for the definition around the cursor or the selected statements and for the whole
-// file. Each writes the conversion to a new file beside the document; clients that cannot create files through a
+// "Convert … to JAX / NumPy / …" code actions (one per target of the document's framework: "… to PyTorch" in a JAX
+// document), for the definition around the cursor or the selected
+// statements and for the whole file. Each writes the conversion to a new file beside the document; clients that cannot create files through a
 // workspace edit get a command carrying the `rosetta/convert` parameters instead. Quick fixes rewrite the torch code
 // where a hazard has an equivalent form that converts safely.
 import { CodeActionKind, Command, CreateFile, TextDocumentEdit, TextEdit, type CodeAction, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Node } from '../parser';
 import { InputError, type Diagnostic } from '../convert';
-import { ConvertToJaxCommand, ConvertToJaxKind, type ConvertParams } from '../protocol';
+import { convertKind, ConvertToJaxCommand, targetLabel, targetsFrom, type ConvertParams, type Target } from '../protocol';
 import type { Analysis } from './analysis';
 import { convertRange, definitionName, statementsFor } from './conversion';
 import { converterDiagnostic } from './diagnostics';
@@ -24,28 +25,30 @@ interface Scope {
 }
 
 export function convertActions(analysis: Analysis, uri: string, range: Range, options: ConvertActionOptions): CodeAction[] {
-  if (!wanted(ConvertToJaxKind, options.only)) return [];
+  const targets = targetsFrom(analysis.framework).filter((target) => wanted(convertKind(target), options.only));
+  if (!targets.length) return [];
   const statements = statementsFor(analysis.tree, range);
   const scopes: Scope[] = statements ? [{ label: scopeLabel(statements), range }, {}] : [{}];
-  return scopes.flatMap((scope) => convertAction(analysis, uri, scope, options.canCreateFiles) ?? []);
+  return scopes.flatMap((scope) => targets.flatMap((target) => convertAction(analysis, uri, scope, target, options.canCreateFiles) ?? []));
 }
 
 /** An action only for what converts: a part that does not parse yet offers nothing. */
-function convertAction(analysis: Analysis, uri: string, scope: Scope, canCreateFiles: boolean): CodeAction | undefined {
+function convertAction(analysis: Analysis, uri: string, scope: Scope, target: Target, canCreateFiles: boolean): CodeAction | undefined {
   let code: string;
   try {
-    code = convertRange(analysis, scope.range).code;
+    code = convertRange(analysis, scope.range, target).code;
   } catch (e) {
     if (e instanceof InputError) return undefined;
     throw e;
   }
-  const target = jaxFileUri(uri, scope.label);
-  const title = `Convert ${scope.label ?? 'file'} to JAX (${target.slice(target.lastIndexOf('/') + 1)})`;
+  const file = convertedFileUri(uri, target, scope.label);
+  const title = `Convert ${scope.label ?? 'file'} to ${targetLabel(target)} (${file.slice(file.lastIndexOf('/') + 1)})`;
+  const kind = convertKind(target);
   if (!canCreateFiles || !uri.startsWith('file:')) {
-    const params: ConvertParams = { textDocument: { uri }, range: scope.range, target: 'jax' };
-    return { title, kind: ConvertToJaxKind, command: Command.create(title, ConvertToJaxCommand, params) };
+    const params: ConvertParams = { textDocument: { uri }, range: scope.range, target };
+    return { title, kind, command: Command.create(title, ConvertToJaxCommand, params) };
   }
-  return { title, kind: ConvertToJaxKind, edit: newFileEdit(target, code) };
+  return { title, kind, edit: newFileEdit(file, code) };
 }
 
 /** The rewrites of the hazards on the lines a range touches, from the whole file's conversion. */
@@ -79,11 +82,12 @@ function scopeLabel(statements: Node[]): string {
   return (statements.length === 1 && definitionName(statements[0])) || 'selection';
 }
 
-/** `file:///m/model.py` → `file:///m/model_jax.py`, or `model_GPT_jax.py` for a part of it. */
-export function jaxFileUri(uri: string, label?: string): string {
+/** `file:///m/model.py` → `file:///m/model_jax.py` (`model_numpy.py`, `model_torch.py`, ...), or `model_GPT_jax.py`
+ *  for a part of it. */
+export function convertedFileUri(uri: string, target: Target, label?: string): string {
   const slash = uri.lastIndexOf('/');
   const stem = uri.slice(slash + 1).replace(/\.py$/, '');
-  return `${uri.slice(0, slash + 1)}${stem}${label ? `_${encodeURIComponent(label)}` : ''}_jax.py`;
+  return `${uri.slice(0, slash + 1)}${stem}${label ? `_${encodeURIComponent(label)}` : ''}_${target}.py`;
 }
 
 /** Creates (or replaces: converting again regenerates the output) the file and fills it. */

@@ -1,9 +1,11 @@
-// Two lenses above every nn.Module class: "Convert to JAX" (the class, as the code action converts it) and "Check"
-// (the numerical check, with the constructor call and input specs the client offers the user to confirm).
+// Lenses above every nn.Module class: "Convert to JAX", "Convert to NumPy", ... (the class, as the code actions convert
+// it) and "Check" (the numerical check, with the constructor call and input specs the client offers the user to confirm).
+// Above every Flax NNX module class of a JAX document: "Convert to PyTorch" (the check runs from PyTorch only).
 import { Command, type CodeLens } from 'vscode-languageserver';
 import type { Node } from '../parser';
 import { moduleClassNames } from '../convert';
-import { CheckCommand, ConvertToJaxCommand, type CheckCommandArgument, type ConvertParams } from '../protocol';
+import { flaxModuleClasses } from '../reverse/convert-jax';
+import { CheckCommand, ConvertToJaxCommand, targetLabel, targetsFrom, type CheckCommandArgument, type ConvertParams, type SourceFramework } from '../protocol';
 import type { Analysis } from './analysis';
 import { rangeOf } from './ranges';
 
@@ -12,19 +14,20 @@ const DEFAULT_INPUT = 'float32[2,16]';
 
 export function moduleClassLenses(analysis: Analysis, uri: string): CodeLens[] {
   const root = analysis.tree.rootNode;
-  const modules = moduleClassNames(root);
+  const modules = analysis.framework === 'jax' ? flaxModuleClasses(root) : moduleClassNames(root);
   return root.descendantsOfType('class_definition')
     .filter((c): c is Node => !!c && modules.has(c.childForFieldName('name')!.text))
-    .flatMap((c) => lensesFor(c, uri));
+    .flatMap((c) => lensesFor(c, uri, analysis.framework));
 }
 
-function lensesFor(cls: Node, uri: string): CodeLens[] {
+function lensesFor(cls: Node, uri: string, framework: SourceFramework): CodeLens[] {
   const range = rangeOf(cls.childForFieldName('name')!);
-  const convert: ConvertParams = { textDocument: { uri }, range: { start: range.start, end: range.start }, target: 'jax' };
-  return [
-    { range, command: Command.create('Convert to JAX', ConvertToJaxCommand, convert) },
-    { range, command: Command.create('Check', CheckCommand, checkArgument(cls, uri)) },
-  ];
+  const converts = targetsFrom(framework).map((target): CodeLens => {
+    const convert: ConvertParams = { textDocument: { uri }, range: { start: range.start, end: range.start }, target };
+    return { range, command: Command.create(`Convert to ${targetLabel(target)}`, ConvertToJaxCommand, convert) };
+  });
+  if (framework !== 'torch') return converts;
+  return [...converts, { range, command: Command.create('Check', CheckCommand, checkArgument(cls, uri)) }];
 }
 
 export function checkArgument(cls: Node, uri: string): CheckCommandArgument {

@@ -3,8 +3,9 @@
 // whole file; its lines are mapped back to the document's.
 import type { Range } from 'vscode-languageserver';
 import type { Node, Tree } from '../parser';
-import { convertTorchToJax, importedNames, InputError, type ConversionResult, type Diagnostic } from '../convert';
-import type { Analysis } from './analysis';
+import { importedNames, InputError, type ConversionResult, type Diagnostic } from '../convert';
+import type { Target } from '../protocol';
+import { convertTo, primaryTarget, type Analysis } from './analysis';
 
 const DEFINITIONS = ['function_definition', 'class_definition', 'decorated_definition'];
 const IMPORTS = ['import_statement', 'import_from_statement'];
@@ -30,35 +31,40 @@ export function definitionName(statement: Node): string | undefined {
 }
 
 /** Converts the document, or the statements a range covers; throws InputError (with document lines) when they do not parse. */
-export function convertRange(analysis: Analysis, range?: Range): ConversionResult {
+export function convertRange(analysis: Analysis, range?: Range, target = primaryTarget(analysis.framework)): ConversionResult {
   const statements = range && statementsFor(analysis.tree, range);
-  if (statements) return convertStatements(analysis, statements);
-  if (analysis.conversion instanceof Error) throw analysis.conversion;
-  return analysis.conversion;
+  if (statements) return convertStatements(analysis, statements, target);
+  const conversion = analysis.conversionTo(target);
+  if (conversion instanceof Error) throw conversion;
+  return conversion;
 }
 
-/** The conversion that covers a line: the whole file's once it has been computed; before that (right after an edit),
- *  that of the top-level statement around the line, which `statements` may hold already; and while the file does not
- *  parse, that of the statement on its own (so hover keeps working in the parts of a half-typed file that parse). */
-export function conversionAround(analysis: Analysis, row: number, statements?: StatementConversions): ConversionResult | undefined {
-  if (statements && !analysis.converted && !analysis.tree.rootNode.hasError) return statements.around(analysis, row);
-  if (!(analysis.conversion instanceof Error)) return analysis.conversion;
+/** The conversion to `target` that covers a line: the whole file's once it has been computed; before that (right
+ *  after an edit), that of the top-level statement around the line, which `statements` may hold already (for the
+ *  primary target); and while the file does not parse, that of the statement on its own (so hover keeps working in
+ *  the parts of a half-typed file that parse). */
+export function conversionAround(analysis: Analysis, row: number, statements?: StatementConversions, target = primaryTarget(analysis.framework)): ConversionResult | undefined {
+  const editing = statements && !analysis.converted && !analysis.tree.rootNode.hasError;
+  // `statements` holds the primary target's conversions; another target's, while editing, comes from the statement on its own
+  if (editing && target === primaryTarget(analysis.framework)) return statements.around(analysis, row);
+  const whole = editing ? undefined : analysis.conversionTo(target);
+  if (whole && !(whole instanceof Error)) return whole;
   const statement = topLevel(analysis.tree).find((s) => s.startPosition.row <= row && row <= s.endPosition.row);
   if (!statement || statement.hasError) return undefined;
   try {
-    return convertStatements(analysis, [statement]);
+    return convertStatements(analysis, [statement], target);
   } catch (e) {
     if (e instanceof InputError) return undefined;
     throw e;
   }
 }
 
-function convertStatements(analysis: Analysis, statements: Node[]): ConversionResult {
+function convertStatements(analysis: Analysis, statements: Node[], target: Target): ConversionResult {
   const outline = outlineOf(analysis.tree);
   const chosen = new Set(statements.map((s) => s.id));
   const { text, documentRows } = fragment(outline, analysis.text.split('\n'), outline.filter((s) => chosen.has(s.node.id)));
   try {
-    return inDocumentLines(convertTorchToJax(text), documentRows);
+    return inDocumentLines(convertTo(text, target), documentRows);
   } catch (e) {
     if (!(e instanceof InputError) || e.line === undefined) throw e;
     const line = documentLine(documentRows, e.line);
@@ -96,7 +102,7 @@ export class StatementConversions {
   /** Converts up to `limit` of the statements of() would convert afresh, ahead of it. Throws what the conversion of
    *  a statement throws. */
   convertAhead(analysis: Analysis, limit: number) {
-    for (const { text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(text, convertTorchToJax(text));
+    for (const { key, text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(key, primaryConversion(analysis, text));
   }
 
   /** The conversion of the top-level statement around a row, with the file's imports, in document lines: what hover
@@ -105,8 +111,8 @@ export class StatementConversions {
     const found = this.fragmentsOf(analysis).find(({ statement }) => statement.startRow <= row && row <= statement.endRow);
     if (!found) return undefined;
     try {
-      const result = this.byFragment.get(found.text) ?? convertTorchToJax(found.text);
-      this.byFragment.set(found.text, result);
+      const result = this.byFragment.get(found.key) ?? primaryConversion(analysis, found.text);
+      this.byFragment.set(found.key, result);
       return inDocumentLines(result, found.documentRows);
     } catch (e) {
       if (e instanceof InputError) return undefined;
@@ -117,9 +123,9 @@ export class StatementConversions {
   /** Throws what the conversion of a statement throws. */
   of(analysis: Analysis): Diagnostic[] {
     const seen = new Map<string, ConversionResult>();
-    const found = this.fragmentsOf(analysis).flatMap(({ text, documentRows, statement }) => {
-      const result = seen.get(text) ?? this.byFragment.get(text) ?? convertTorchToJax(text);
-      seen.set(text, result);
+    const found = this.fragmentsOf(analysis).flatMap(({ key, text, documentRows, statement }) => {
+      const result = seen.get(key) ?? this.byFragment.get(key) ?? primaryConversion(analysis, text);
+      seen.set(key, result);
       // findings on the imports would come once per statement: the whole file's conversion reports those
       return result.diagnostics
         .map((d) => ({ ...d, line: documentRows[d.line - 1] + 1 }))
@@ -130,7 +136,7 @@ export class StatementConversions {
   }
 
   private unconvertedFragments(analysis: Analysis): StatementFragment[] {
-    return this.fragmentsOf(analysis).filter((f) => !this.byFragment.has(f.text));
+    return this.fragmentsOf(analysis).filter((f) => !this.byFragment.has(f.key));
   }
 
   private fragmentsOf(analysis: Analysis): StatementFragment[] {
@@ -142,7 +148,14 @@ export class StatementConversions {
 interface StatementFragment {
   statement: OutlineStatement;
   text: string;
+  /** what its conversion is remembered by: the text and the framework it is converted from (the whole file's imports
+   *  decide that, and a fragment's own header may name none of them) */
+  key: string;
   documentRows: number[];
+}
+
+function primaryConversion(analysis: Analysis, fragmentText: string): ConversionResult {
+  return convertTo(fragmentText, primaryTarget(analysis.framework));
 }
 
 /** Each top-level statement but the imports (and comments), as a fragment that starts with what the file's imports bind of the
@@ -156,7 +169,8 @@ function statementFragments(analysis: Analysis): StatementFragment[] {
     const rows = Array.from({ length: statement.endRow - statement.startRow + 1 }, (_, i) => statement.startRow + i);
     const body = rows.map((row) => lines[row]);
     const header = [...new Set(body.join('\n').match(IDENTIFIER))].filter((name) => bindings.has(name)).sort().map((name) => bindings.get(name)!);
-    return { statement, text: [...header, '', ...body].join('\n') + '\n', documentRows: [...header.map(() => -1), -1, ...rows] };
+    const text = [...header, '', ...body].join('\n') + '\n';
+    return { statement, text, key: `${analysis.framework}\n${text}`, documentRows: [...header.map(() => -1), -1, ...rows] };
   });
 }
 

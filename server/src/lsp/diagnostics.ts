@@ -1,17 +1,18 @@
-// The converter's findings as LSP diagnostics: torch APIs kept unconverted, warnings, and why a file cannot be
-// converted at all (a syntax error on its line, or an internal error).
+// The converter's findings as LSP diagnostics: source APIs kept unconverted (torch's, or a JAX document's JAX ones),
+// warnings, and why a file cannot be converted at all (a syntax error on its line, or an internal error).
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
 import type { Tree } from '../parser';
 import { InputError, type Diagnostic, type Severity } from '../convert';
-import type { Analysis } from './analysis';
+import { targetLabel } from '../protocol';
+import { primaryTarget, type Analysis } from './analysis';
 import type { StatementConversions } from './conversion';
 import { rangeOf } from './ranges';
 import { locateSyntaxError } from './syntax-error';
 
 const SOURCE = 'rosetta';
 
-// The torch code itself is valid: what the converter calls an error is a conversion problem, a warning to the reader
-// of the torch file; its warnings are information. Red squiggles stay with real Python errors.
+// The source code itself is valid: what the converter calls an error is a conversion problem, a warning to the reader
+// of the source file; its warnings are information. Red squiggles stay with real Python errors.
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Warning,
   warning: DiagnosticSeverity.Information,
@@ -58,7 +59,8 @@ export function converterDiagnostic(tree: Tree, d: Diagnostic): LspDiagnostic {
 function syntaxErrorDiagnostic(analysis: Analysis, error?: InputError): LspDiagnostic {
   const location = locateSyntaxError(analysis.tree);
   const range = location?.range ?? lineRange(analysis.text, (error?.line ?? 1) - 1);
-  const message = location ? `cannot convert to JAX: syntax error near '${location.near}'` : `cannot convert to JAX: ${error?.message ?? 'syntax error'}`;
+  const cannot = `cannot convert to ${targetLabel(primaryTarget(analysis.framework))}`;
+  const message = location ? `${cannot}: syntax error near '${location.near}'` : `${cannot}: ${error?.message ?? 'syntax error'}`;
   return { range, severity: DiagnosticSeverity.Warning, source: SOURCE, message };
 }
 

@@ -1,9 +1,12 @@
-// Hover on a torch call, attribute or module constructor: what the converter made of it, read from the conversion's
-// own mappings (so hover resolves names exactly as conversion does) and from the catalogue entry behind it.
+// Hover on a torch call, attribute or module constructor (or, in a JAX document, a JAX call or Flax layer): what the
+// converter made of it, read from the conversion's own mappings (so hover resolves names exactly as conversion does)
+// and from the catalogue entry behind it.
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver';
 import type { Node, Tree } from '../parser';
-import type { Diagnostic, MappingEntry } from '../convert';
+import type { ConversionResult, Diagnostic, MappingEntry } from '../convert';
+import { targetLabel, targetsFrom, type Target } from '../protocol';
 import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling } from '../catalogue/index';
+import { jaxFunctions, jaxLayers } from '../catalogue/from-jax';
 import { describe } from '../catalogue/signature';
 import type { Status } from '../catalogue/types';
 import type { Analysis } from './analysis';
@@ -31,16 +34,44 @@ const CONFIRMATION_LABELS: Record<Confirmation, string> = {
   'no-results': 'not yet confirmed: no conformance results found',
 };
 
-/** `statements`: the document's statement-by-statement conversions, read until the whole file's is computed. */
+/** What one target made of the call under the cursor: its mapping, or the finding that it was kept and marked. */
+interface TargetFinding {
+  target: Target;
+  mapping?: MappingEntry;
+  unconverted?: Diagnostic;
+}
+
+/** The first of the document's targets that knows the call in full (status, signatures, notes, confirmation), then
+ *  every other target's spelling and notes. `statements`: the document's statement-by-statement conversions to its
+ *  primary target, read until the whole file's is computed. */
 export function hoverAt(analysis: Analysis, position: Position, conformance: ConformanceResults, statements?: StatementConversions): Hover | null {
   const reference = referenceAt(analysis.tree, position);
-  const conversion = reference && conversionAround(analysis, position.line, statements);
-  if (!reference || !conversion) return null;
+  if (!reference) return null;
+  const findings = targetsFrom(analysis.framework).map((target) => findingOf(reference, conversionAround(analysis, position.line, statements, target), target));
+  const primary = findings.find((f) => f.mapping || f.unconverted);
+  if (!primary) return null;
+  // the conformance results confirm torch APIs; the JAX side's entries are confirmed by test/from-jax.test.ts
+  const confirmation = (mapping: MappingEntry) => (analysis.framework === 'torch' ? conformance.confirmationOf(mapping.api) : undefined);
+  const main = primary.mapping
+    ? mappingMarkdown(primary.mapping, confirmation(primary.mapping), conformance.provenance())
+    : unconvertedMarkdown(primary.unconverted!, primary.target);
+  const others = findings.filter((f) => f !== primary).map(otherTargetMarkdown);
+  return markdownHover([main, ...others].join('\n\n'), reference.range);
+}
+
+function findingOf(reference: Reference, conversion: ConversionResult | undefined, target: Target): TargetFinding {
   const named = (api: string) => lastSegment(api) === reference.name;
-  const mapping = conversion.mappings.find((m) => m.line === reference.line && named(m.api));
-  if (mapping) return markdownHover(mappingMarkdown(mapping, conformance.confirmationOf(mapping.api), conformance.provenance()), reference.range);
-  const unconverted = conversion.diagnostics.find((d) => d.api && d.line === reference.line && named(d.api));
-  return unconverted ? markdownHover(unconvertedMarkdown(unconverted), reference.range) : null;
+  const mapping = conversion?.mappings.find((m) => m.line === reference.line && named(m.api));
+  const unconverted = mapping ? undefined : conversion?.diagnostics.find((d) => d.api && d.line === reference.line && named(d.api));
+  return { target, mapping, unconverted };
+}
+
+/** `**NumPy:** \`np.exp(x)\`` with its differences, or that the target has no equivalent yet. */
+function otherTargetMarkdown({ target, mapping }: TargetFinding): string {
+  const label = `**${targetLabel(target)}:**`;
+  if (!mapping) return `${label} no ${targetLabel(target)} equivalent yet (kept as it was and marked)`;
+  const line = `${label} \`${mapping.target}\` · ${STATUS_LABELS[mapping.status]}`;
+  return [line, ...mapping.notes.map((n) => `- ${n}`)].join('\n');
 }
 
 /** `F.gelu` under any of its parts. The converter records a call on the line where the call starts, which for a
@@ -61,7 +92,7 @@ export function mappingMarkdown(mapping: MappingEntry, confirmation: Confirmatio
   const entry = catalogueEntry(mapping);
   const facts = [
     entry && `**${STATUS_LABELS[mapping.status]}**`,
-    `canonical op \`${mapping.op}\``,
+    mapping.op && `canonical op \`${mapping.op}\``,
     confirmation && CONFIRMATION_LABELS[confirmation] + (confirmation !== 'no-results' && provenance ? ` (${provenance})` : ''),
   ].filter(Boolean);
   const parts = [`\`${mapping.api}\` → \`${mapping.target}\``, facts.join(' · ')];
@@ -70,14 +101,16 @@ export function mappingMarkdown(mapping: MappingEntry, confirmation: Confirmatio
   return parts.join('\n\n');
 }
 
-export function unconvertedMarkdown(diagnostic: Diagnostic): string {
+export function unconvertedMarkdown(diagnostic: Diagnostic, target: Target): string {
   const reason = diagnostic.message.replace(`${diagnostic.api}: `, '');
-  return [`\`${diagnostic.api}\` → no JAX equivalent`, '**no equivalent** · kept as it was and marked `# rosetta: not converted`', reason].join('\n\n');
+  return [`\`${diagnostic.api}\` → no ${targetLabel(target)} equivalent`, '**no equivalent** · kept as it was and marked `# rosetta: not converted`', reason].join('\n\n');
 }
 
-/** The torch signatures of every spelling the API has (overloads included); the call's status comes from its
- *  mapping, which the conversion derives from what the emission had to make explicit. */
+/** The source signatures of every spelling the API has (overloads included; a JAX API's from the JAX side of the
+ *  catalogue); the call's status comes from its mapping, which the conversion derives from its emission. */
 function catalogueEntry(mapping: MappingEntry): { signatures: string[] } | undefined {
+  const jax = jaxFunctions.get(mapping.api) ?? jaxLayers.get(mapping.api);
+  if (jax) return { signatures: [describe({ ...jax.sig, path: mapping.api })] };
   const module = moduleIndex.get(mapping.api);
   if (module) return { signatures: [describe(module.sig)] };
   const spellings = spellingsOf(mapping.api);

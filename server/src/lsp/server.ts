@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { InputError } from '../convert';
 import { DEFAULT_RESULTS, SHIPPED_SUMMARY } from '../coverage';
-import { ConvertToJaxKind, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
+import { ALL_TARGETS, convertKind, targetsFrom, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
 import { remoteRunner } from '../check/onnx/wire';
 import { AnalysisCache, type Analysis } from './analysis';
 import { convertHere, type WholeFileConverter } from './background';
@@ -70,7 +70,7 @@ export class RosettaServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, ConvertToJaxKind] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, ...ALL_TARGETS.map(convertKind)] },
         codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'rosetta' },
@@ -90,11 +90,15 @@ export class RosettaServer {
   }
 
   convert({ textDocument, range, target }: ConvertParams): ConvertResult {
-    if (target !== 'jax') throw new ResponseError(ErrorCodes.InvalidParams, `conversion to ${target} is not available yet (supported: jax)`);
     const analysis = this.analysisOf(textDocument.uri);
     if (!analysis) throw new ResponseError(ErrorCodes.InvalidParams, `${textDocument.uri} is not open`);
+    const targets = targetsFrom(analysis.framework);
+    if (!targets.includes(target)) {
+      const source = analysis.framework === 'jax' ? 'a JAX / Flax document' : 'a PyTorch document';
+      throw new ResponseError(ErrorCodes.InvalidParams, `cannot convert to ${target} (supported: ${targets.join(', ')}, for ${source})`);
+    }
     try {
-      const { code, diagnostics, mappings } = convertRange(analysis, range);
+      const { code, diagnostics, mappings } = convertRange(analysis, range, target);
       return { code, diagnostics, mapping: mappings };
     } catch (e) {
       if (e instanceof InputError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
@@ -108,7 +112,6 @@ export class RosettaServer {
   }
 
   async check(params: CheckParams, cancellation: CancellationToken): Promise<CheckReport> {
-    if ((params.target ?? 'jax') !== 'jax') throw new ResponseError(ErrorCodes.InvalidParams, `checking a conversion to ${params.target} is not available yet (supported: jax)`);
     const request = checkRunRequest(params, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
     // the client runs the graphs (rosetta/runModel): the models and tensors go over the wire as base64
     if (params.backend === 'webgpu') request.runner = remoteRunner((run) => this.client.runModel(run));

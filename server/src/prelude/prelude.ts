@@ -1,8 +1,10 @@
-// The helpers (prelude) a converted file needs, taken by section with their dependencies from the target's prelude
-// file: jax_prelude.py or numpy_prelude.py.
+// The helpers (prelude) a converted file needs, taken by section with their dependencies from the prelude file of the
+// framework it is written in: jax_prelude.py, numpy_prelude.py, keras_prelude.py, or torch_prelude.py (from JAX).
 import jaxPrelude from './jax_prelude.py';
 import numpyPrelude from './numpy_prelude.py';
-import type { ConversionTarget } from '../protocol';
+import kerasPrelude from './keras_prelude.py';
+import torchPrelude from './torch_prelude.py';
+import type { Target } from '../protocol';
 
 interface Section { name: string; deps: string[]; text: string }
 
@@ -17,10 +19,15 @@ function parseSections(source: string): Section[] {
     });
 }
 
-const sectionsByTarget: Record<ConversionTarget, Section[]> = { jax: parseSections(jaxPrelude), numpy: parseSections(numpyPrelude) };
+const sectionsByTarget: Record<Target, Section[]> = {
+  jax: parseSections(jaxPrelude),
+  numpy: parseSections(numpyPrelude),
+  keras: parseSections(kerasPrelude),
+  torch: parseSections(torchPrelude),
+};
 
 /** The text of the requested sections and everything they depend on, in the file's order. */
-export function preludeFor(names: Iterable<string>, target: ConversionTarget = 'jax'): string {
+export function preludeFor(names: Iterable<string>, target: Target = 'jax'): string {
   const sections = sectionsByTarget[target];
   const wanted = new Set<string>();
   const visit = (name: string) => {
@@ -34,6 +41,6 @@ export function preludeFor(names: Iterable<string>, target: ConversionTarget = '
   return sections.filter((s) => wanted.has(s.name)).map((s) => s.text).join('\n\n\n');
 }
 
-export function preludeHas(target: ConversionTarget, name: string): boolean {
+export function preludeHas(target: Target, name: string): boolean {
   return sectionsByTarget[target].some((s) => s.name === name);
 }

@@ -1,7 +1,8 @@
 // JAX arrays as interpreter values: operators with JAX promotion, attributes, methods (the jnp functions with the
-// array first), numpy indexing and the functional updates `x.at[idx].set/add/multiply/min/max/get(...)`.
+// array first), numpy indexing and the functional updates `x.at[idx].set/add/multiply/min/max/get(...)`. The NumPy
+// host's arrays are these with its dtype policy, plus in-place updates and views (ArrayApi.mutable).
 import { HostObject, PyTuple, pyError, type Kwargs, type Value } from '../../interp';
-import { getIndex, parseIndex, setIndex, type UpdateMode } from '../../trace/indexing';
+import { getIndex, parseIndex, setIndex, type IndexItem, type UpdateMode } from '../../trace/indexing';
 import * as ops from '../../trace/ops';
 import { DataDependent, type Sym } from '../../trace/tracer';
 import { isSequence } from '../../trace/args';
@@ -49,34 +50,71 @@ function floorDivide(ctx: JaxContext, a: Sym, b: Sym): Sym {
   return ops.binary(ctx.t, 'Div', ops.binary(ctx.t, 'Sub', a, remainder(ctx, a, b)), b);
 }
 
+/** Arrays that can change in place, as NumPy's do: what updating one and taking a view of one mean. */
+export interface MutableArrays {
+  /** replaces an array's value by update(its value); throws where the check cannot follow the update */
+  update(array: JaxArray, update: (current: Sym) => Sym): void;
+  /** a new array that views `base`: derive(value of base), now and after each update of base */
+  view(base: JaxArray, derive: (base: Sym) => Sym): JaxArray;
+  /** the truth value of a one-element array, which the trace cannot know */
+  truthy(array: JaxArray): boolean;
+}
+
 interface ArrayApi {
   /** jnp functions usable as methods: x.sum(1) is jnp.sum(x, 1) */
   functions: Record<string, Fn>;
+  /** NumPy: `x[k] = v` and `x += y` update x, and basic indexing and `.T` give views; JAX arrays are immutable */
+  mutable?: MutableArrays;
 }
 
 /** Makes ctx.wrap produce arrays whose methods come from `api`. */
 export function installArrays(ctx: JaxContext, api: ArrayApi): void {
+  const { mutable } = api;
   ctx.wrap = (sym) => {
     const self: JaxArray = new JaxArray(sym, {
       getattr: (name) => attribute(ctx, api, self, name),
-      getitem: (key) => ctx.wrap(getIndex(ctx.t, sym, indexOf(ctx, key))),
-      setitem: () => {
-        throw pyError('TypeError', "JAX arrays are immutable; use x = x.at[idx].set(y)");
+      getitem: (key) => indexed(ctx, self, indexOf(ctx, key), mutable),
+      setitem: (key, value) => {
+        if (!mutable) throw pyError('TypeError', "JAX arrays are immutable; use x = x.at[idx].set(y)");
+        const items = indexOf(ctx, key);
+        mutable.update(self, (current) => setIndex(ctx.t, current, items, ctx.toSym(value, current.dtype), 'set'));
       },
       binary: (op, other, reflected) => {
+        if (op.endsWith('=') && !['==', '!=', '<=', '>='].includes(op)) return mutable && updateInPlace(ctx, mutable, self, op.slice(0, -1), other);
         const out = reflected ? binaryOperator(ctx, op, other, self) : binaryOperator(ctx, op, self, other);
         return out && ctx.wrap(out);
       },
-      unary: (op) => ctx.wrap(unaryOperator(ctx, op, sym)),
-      iterate: () => Array.from({ length: leading(sym) }, (_, i) => ctx.wrap(getIndex(ctx.t, sym, [{ kind: 'int', index: i }]))),
-      len: () => leading(sym),
+      unary: (op) => ctx.wrap(unaryOperator(ctx, op, self.sym)),
+      iterate: () => Array.from({ length: leading(self.sym) }, (_, i) => indexed(ctx, self, [{ kind: 'int', index: i }], mutable)),
+      len: () => leading(self.sym),
       truthy: () => {
+        if (mutable) return mutable.truthy(self);
         throw new DataDependent('the truth value of an array');
       },
-      repr: () => `Array(shape=(${sym.shape.join(', ')}), dtype=${sym.dtype})`,
+      repr: () => `Array(shape=(${self.sym.shape.join(', ')}), dtype=${self.sym.dtype})`,
     });
     return self;
   };
+}
+
+/** x[key]: in NumPy basic indexing (integers, slices, None, ...) gives a view, except that integers alone give a
+ *  scalar; indexing with arrays gives a copy. */
+function indexed(ctx: JaxContext, self: JaxArray, items: IndexItem[], mutable?: MutableArrays): JaxArray {
+  const derive = (base: Sym) => getIndex(ctx.t, base, items);
+  const basic = items.every((item) => item.kind !== 'tensor');
+  const scalar = items.filter((item) => item.kind === 'int').length === self.sym.shape.length && items.every((item) => item.kind === 'int' || item.kind === 'ellipsis');
+  return mutable && basic && !scalar ? mutable.view(self, derive) : ctx.wrap(derive(self.sym));
+}
+
+/** NumPy's `x op= y`: the result is cast back to x's dtype, which the same_kind rule allows only within a kind or
+ *  from a lower one (a float result into an integer array raises). */
+function updateInPlace(ctx: JaxContext, mutable: MutableArrays, self: JaxArray, op: string, other: Value): JaxArray | undefined {
+  const out = binaryOperator(ctx, op, self, other);
+  if (!out) return undefined;
+  const rank = (dtype: string) => (dtype === 'bool' ? 0 : dtype.startsWith('int') ? 1 : 2);
+  if (rank(out.dtype) > rank(self.sym.dtype)) throw pyError('TypeError', `Cannot cast ufunc '${op}' output from dtype('${out.dtype}') to dtype('${self.sym.dtype}') with casting rule 'same_kind'`);
+  mutable.update(self, (current) => ops.cast(ctx.t, out, current.dtype));
+  return self;
 }
 
 function leading(sym: Sym): number {
@@ -95,7 +133,7 @@ export function indexOf(ctx: JaxContext, key: Value) {
 }
 
 /** Methods whose jnp function differs in name or in how it takes its arguments (x.reshape(2, 3)). */
-const METHOD_FUNCTION: Record<string, string> = { reshape: 'reshape_method', transpose: 'transpose_method', flatten: 'ravel' };
+const METHOD_FUNCTION: Record<string, string> = { reshape: 'reshape_method', transpose: 'transpose_method', flatten: 'flatten_method' };
 
 function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string): Value | undefined {
   const sym = self.sym;
@@ -104,7 +142,10 @@ function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string)
     case 'ndim': return sym.shape.length;
     case 'size': return ops.size(sym.shape);
     case 'dtype': return ctx.dtypeObject(sym.dtype);
-    case 'T': return ctx.wrap(ops.transpose(ctx.t, sym, sym.shape.map((_, i) => sym.shape.length - 1 - i)));
+    case 'T': {
+      const derive = (base: Sym) => ops.transpose(ctx.t, base, base.shape.map((_, i) => base.shape.length - 1 - i));
+      return api.mutable ? api.mutable.view(self, derive) : ctx.wrap(derive(sym));
+    }
     case 'at': return atHelper(ctx, sym);
     case '__abs__': return ctx.wrap(ops.unary(ctx.t, 'Abs', sym));
     case 'item': case 'tolist': case '__float__': case '__int__':

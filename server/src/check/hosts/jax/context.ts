@@ -1,6 +1,8 @@
-// The state one JAX host shares across its modules: the tracer, the weight source, the dtype objects, and the
-// conversion of Python values to symbolic arrays under JAX's promotion rules with x64 disabled (int64 → int32,
-// float64 → float32; Python scalars are weakly typed and take the array's dtype where it is at least as wide).
+// The state one array host (JAX, or NumPy: server/src/check/hosts/numpy) shares across its modules: the tracer, the
+// weight source, the dtype objects, and the conversion of Python values to symbolic arrays under the framework's
+// promotion rules, given by a DTypePolicy. JAX's disables x64 (int64 → int32, float64 → float32); NumPy's keeps
+// 64 bits and makes them the defaults. In both, Python scalars are weakly typed and take the array's dtype where it is
+// at least as wide (NumPy 2, NEP 50).
 import {
   BuiltinFunction, HostObject, PyList, PyTuple, numberOf, pyError, typeName, type Value,
 } from '../../interp';
@@ -11,7 +13,8 @@ import { NotLowered, type Sym, type Tracer } from '../../trace/tracer';
 
 /** A traced JAX array: a host value over one symbolic tensor. */
 export class JaxArray extends HostObject {
-  constructor(readonly sym: Sym, hooks: HostObject['hooks']) {
+  /** replaced only by the NumPy host's in-place updates */
+  constructor(public sym: Sym, hooks: HostObject['hooks']) {
     super('Array', hooks);
   }
 }
@@ -23,15 +26,40 @@ class DTypeObject extends HostObject {
   }
 }
 
-const DTYPE_NAMES: Record<string, DType> = {
-  float32: 'float32', float64: 'float32', float_: 'float32', float: 'float32', double: 'float32',
-  int32: 'int32', int64: 'int32', int_: 'int32', int: 'int32', long: 'int32',
-  bool: 'bool', bool_: 'bool',
+/** Where the array frameworks differ in dtypes. */
+export interface DTypePolicy {
+  /** the dtype each name means (`float64`, `float`, `int_`, ...) */
+  names: Record<string, DType>;
+  /** the default dtype of each kind, by KIND_RANK: Python numbers, lists, creation functions, true division */
+  kindDefaults: readonly [DType, DType, DType];
+  /** the dtype an integer array and a float array of dtype `float` promote to */
+  intWithFloat: (float: DType) => DType;
+}
+
+export const JAX_POLICY: DTypePolicy = {
+  names: {
+    float32: 'float32', float64: 'float32', float_: 'float32', float: 'float32', double: 'float32',
+    int32: 'int32', int64: 'int32', int_: 'int32', int: 'int32', long: 'int32',
+    bool: 'bool', bool_: 'bool',
+  },
+  kindDefaults: ['bool', 'int32', 'float32'],
+  intWithFloat: (float) => float,
 };
 
+/** NumPy 2: 64-bit defaults, and int32/int64 with float32 give float64. */
+export const NUMPY_POLICY: DTypePolicy = {
+  names: {
+    float32: 'float32', single: 'float32', float64: 'float64', float_: 'float64', float: 'float64', double: 'float64',
+    int32: 'int32', int64: 'int64', int_: 'int64', int: 'int64', long: 'int64', intp: 'int64',
+    bool: 'bool', bool_: 'bool',
+  },
+  kindDefaults: ['bool', 'int64', 'float64'],
+  intWithFloat: () => 'float64',
+};
 
 const KIND_RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 1, float32: 2, float64: 2 };
-const KIND_DEFAULT: DType[] = ['bool', 'int32', 'float32'];
+const WIDTH: Record<DType, number> = { bool: 1, int32: 4, int64: 8, float32: 4, float64: 8 };
+const KIND_CODE: Record<DType, string> = { bool: 'b', int32: 'i', int64: 'i', float32: 'f', float64: 'f' };
 
 /** A binary operand before promotion: a traced array, or a weakly typed Python scalar. */
 type Operand = { sym: Sym } | { scalar: number; rank: number };
@@ -42,7 +70,16 @@ export class JaxContext {
   /** set by the array module: how a Sym becomes a Python value */
   wrap!: (sym: Sym) => JaxArray;
 
-  constructor(readonly t: Tracer, readonly weights: WeightSource) {}
+  constructor(readonly t: Tracer, readonly weights: WeightSource, readonly policy: DTypePolicy = JAX_POLICY) {}
+
+  /** the default integer and float dtypes */
+  get intDType(): DType {
+    return this.policy.kindDefaults[1];
+  }
+
+  get floatDType(): DType {
+    return this.policy.kindDefaults[2];
+  }
 
   symOf(value: Value): Sym | undefined {
     return value instanceof JaxArray ? value.sym : undefined;
@@ -57,7 +94,10 @@ export class JaxContext {
   private makeDType(dtype: DType): DTypeObject {
     return new DTypeObject(dtype, {
       call: ([value]) => this.wrap(this.toSym(value, dtype)),
-      getattr: (name) => (name === 'name' ? dtype : name === 'itemsize' ? (dtype === 'bool' ? 1 : 4) : name === 'type' ? this.dtypeObject(dtype) : undefined),
+      getattr: (name) => {
+        const attributes: Record<string, Value> = { name: dtype, itemsize: WIDTH[dtype], kind: KIND_CODE[dtype], type: this.dtypeObject(dtype) };
+        return Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+      },
       binary: (op, other) => (op === '==' || op === '!=' ? (this.dtypeOf(other) === dtype) === (op === '==') : undefined),
       repr: () => `dtype('${dtype}')`,
     });
@@ -68,7 +108,7 @@ export class JaxContext {
     if (value === null) return undefined;
     if (value instanceof DTypeObject) return value.dtype;
     const name = typeof value === 'string' ? value : value instanceof BuiltinFunction ? value.name : undefined;
-    const dtype = name === undefined ? undefined : DTYPE_NAMES[name];
+    const dtype = name === undefined ? undefined : this.policy.names[name];
     if (!dtype) throw new NotLowered('dtype', `${typeName(value)} ${typeof value === 'string' ? value : ''}`.trim());
     return dtype;
   }
@@ -87,11 +127,11 @@ export class JaxContext {
   /** Python numbers and (nested) lists as constants; lists that hold arrays stack them. */
   private literal(value: Value): Sym {
     const n = numberOf(value);
-    if (n) return ops.scalar(this.t, n.value, typeof value === 'boolean' ? 'bool' : n.isFloat ? 'float32' : 'int32');
+    if (n) return ops.scalar(this.t, n.value, this.policy.kindDefaults[typeof value === 'boolean' ? 0 : n.isFloat ? 2 : 1]);
     if (!(value instanceof PyList || value instanceof PyTuple)) throw pyError('TypeError', `expected an array-like, not ${typeName(value)}`);
     const parts = value.items.map((item) => this.toSym(item));
-    if (!parts.length) return ops.fromValues(this.t, [], [0], 'float32');
-    const dtype = KIND_DEFAULT[Math.max(...parts.map((p) => KIND_RANK[p.dtype]))];
+    if (!parts.length) return ops.fromValues(this.t, [], [0], this.floatDType);
+    const dtype = parts.map((p) => p.dtype).reduce((a, b) => this.strongDType(a, b));
     return ops.stack(this.t, parts.map((p) => ops.cast(this.t, p, dtype)), 0);
   }
 
@@ -112,16 +152,23 @@ export class JaxContext {
   }
 
   private commonDType(x: Operand, y: Operand): DType {
+    if ('sym' in x && 'sym' in y) return this.strongDType(x.sym.dtype, y.sym.dtype);
     const rank = (o: Operand) => ('sym' in o ? KIND_RANK[o.sym.dtype] : o.rank);
-    const strong = [x, y].filter((o): o is { sym: Sym } => 'sym' in o).map((o) => o.sym.dtype);
+    const strong = 'sym' in x ? x.sym.dtype : 'sym' in y ? y.sym.dtype : undefined;
     const top = Math.max(rank(x), rank(y));
-    const strongTop = strong.find((d) => KIND_RANK[d] === top);
-    return strongTop ?? KIND_DEFAULT[top];
+    return strong && KIND_RANK[strong] === top ? strong : this.policy.kindDefaults[top];
   }
 
-  /** A float array (integer and bool arrays become float32, as true division and mean make them). */
+  /** Two arrays' common dtype: the wider of one kind; the policy's where an integer meets a float. */
+  private strongDType(a: DType, b: DType): DType {
+    const [low, high] = KIND_RANK[a] <= KIND_RANK[b] ? [a, b] : [b, a];
+    if (KIND_RANK[low] === KIND_RANK[high]) return WIDTH[a] >= WIDTH[b] ? a : b;
+    return KIND_RANK[low] === 1 && KIND_RANK[high] === 2 ? this.policy.intWithFloat(high) : high;
+  }
+
+  /** A float array (integer and bool arrays become the default float, as true division and mean make them). */
   toFloat(sym: Sym): Sym {
-    return ops.isFloat(sym) ? sym : ops.cast(this.t, sym, 'float32');
+    return ops.isFloat(sym) ? sym : ops.cast(this.t, sym, this.floatDType);
   }
 
   /** A fresh graph input holding a weight the model would draw at random (replaced when the loader runs). */

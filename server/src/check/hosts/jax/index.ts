@@ -58,7 +58,7 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
 
 /** A framework module as model code sees it: a public name the check does not lower raises NotLowered when called
  *  (the API exists in the framework; the check lacks it) rather than AttributeError. Submodules are wrapped alike. */
-function frameworkModule(module: PyModule, wrapped: Map<PyModule, HostObject>): HostObject {
+export function frameworkModule(module: PyModule, wrapped: Map<PyModule, HostObject>): HostObject {
   const known = wrapped.get(module);
   if (known) return known;
   const self = new HostObject(module.name, {

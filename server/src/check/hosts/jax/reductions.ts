@@ -1,19 +1,21 @@
-// jnp reductions, statistics, arg-reductions and scans, with JAX's result dtypes (sum of bools is int32, the mean
-// of integers float32, arg-reductions int32 since x64 is off).
+// jnp (and numpy) reductions, statistics, arg-reductions and scans, with the framework's result dtypes: the sum of
+// bools, the mean of integers and arg-reductions take the policy's default integer or float (int32/float32 in JAX
+// since x64 is off; int64/float64 in NumPy).
 import { type Value } from '../../interp';
 import { isNone, toBool, toInt, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym } from '../../trace/tracer';
+import type { DType } from '../../onnx/tensor';
 import type { JaxContext } from './context';
 import { axesOf } from './numpy';
 
 type Table = Record<string, [string, (b: BoundArgs) => Value | Sym]>;
 
 /** Each reduction: its ONNX op and the dtype its input is brought to. */
-const REDUCTIONS: Record<string, { op: string; input: (x: Sym) => 'float32' | 'int32' | 'bool' | undefined; signature: string }> = {
-  sum: { op: 'ReduceSum', input: (x) => (x.dtype === 'bool' ? 'int32' : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
-  prod: { op: 'ReduceProd', input: (x) => (x.dtype === 'bool' ? 'int32' : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
-  mean: { op: 'ReduceMean', input: (x) => (ops.isFloat(x) ? undefined : 'float32'), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, where=None)' },
+const REDUCTIONS: Record<string, { op: string; input: (x: Sym, ctx: JaxContext) => DType | undefined; signature: string }> = {
+  sum: { op: 'ReduceSum', input: (x, ctx) => (x.dtype === 'bool' ? ctx.intDType : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
+  prod: { op: 'ReduceProd', input: (x, ctx) => (x.dtype === 'bool' ? ctx.intDType : undefined), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, promote_integers=True)' },
+  mean: { op: 'ReduceMean', input: (x, ctx) => (ops.isFloat(x) ? undefined : ctx.floatDType), signature: '(a, axis=None, dtype=None, out=None, keepdims=False, where=None)' },
   max: { op: 'ReduceMax', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
   min: { op: 'ReduceMin', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
   amax: { op: 'ReduceMax', input: () => undefined, signature: '(a, axis=None, out=None, keepdims=False, initial=None, where=None)' },
@@ -27,7 +29,7 @@ export function reductions(ctx: JaxContext): Table {
     table[name] = [`jnp.${name}${spec.signature}`, (b) => {
       refuse(name, b, ['out', 'initial', 'where']);
       const x = ctx.toSym(b.a);
-      const input = ops.cast(t, x, spec.input(x) ?? x.dtype);
+      const input = ops.cast(t, x, spec.input(x, ctx) ?? x.dtype);
       const out = ops.reduce(t, spec.op, input, axesOf(b.axis), toBool(b.keepdims));
       return 'dtype' in b && !isNone(b.dtype) ? ops.cast(t, out, ctx.dtypeOf(b.dtype)!) : out;
     }];
@@ -54,7 +56,7 @@ export function reductions(ctx: JaxContext): Table {
       const keep = !isNone(b.keepdims) && toBool(b.keepdims);
       const out = ops.argReduce(t, op, flat, isNone(b.axis) ? 0 : toInt(b.axis), keep && !isNone(b.axis));
       const shaped = keep && isNone(b.axis) ? ops.reshape(t, out, x.shape.map(() => 1)) : out;
-      return ops.cast(t, shaped, 'int32');
+      return ops.cast(t, shaped, ctx.intDType);
     }];
   }
   for (const [name, mean] of [['nansum', false], ['nanmean', true]] as const) {

@@ -3,6 +3,7 @@ import { PyList, PyTuple, numberOf, pyError, typeName, type Value } from '../../
 import { isNone, isSequence, items, toBool, toInt, toInts, toNumber, toStr, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym } from '../../trace/tracer';
+import type { DType } from '../../onnx/tensor';
 import type { JaxContext } from './context';
 import { axesOf, shapeOf } from './numpy';
 
@@ -22,6 +23,8 @@ export function shapes(ctx: JaxContext): Table {
     reshape: ['jnp.reshape(a, shape=None, order="C", copy=None)', (b) => reshapeOrdered(arr(b.a), shapeOf(b.shape), b.order)],
     reshape_method: ['Array.reshape(self, *shape, order="C")', (b) => reshapeOrdered(arr(b.self), shapeArgs(items(b.shape)), b.order)],
     ravel: ['jnp.ravel(a, order="C")', (b) => reshapeOrdered(arr(b.a), [-1], b.order)],
+    // a copy in NumPy, where ravel may give a view
+    flatten_method: ['Array.flatten(self, order="C")', (b) => reshapeOrdered(arr(b.self), [-1], b.order)],
     transpose: ['jnp.transpose(a, axes=None)', (b) => ops.transpose(t, arr(b.a), isNone(b.axes) ? reverse(arr(b.a)) : toInts(b.axes))],
     transpose_method: ['Array.transpose(self, *axes)', (b) => {
       const x = arr(b.self);
@@ -180,7 +183,7 @@ export function creation(ctx: JaxContext): Table {
   const t = ctx.t;
   const fill = (shape: number[], value: Value, dtype: Value) => {
     const v = ctx.toSym(value);
-    const target = ctx.dtypeOf(dtype) ?? (numberOf(value) ? defaultDType(value) : v.dtype);
+    const target = ctx.dtypeOf(dtype) ?? (numberOf(value) ? defaultDType(ctx, value) : v.dtype);
     return ops.expand(t, ops.cast(t, v, target), shape);
   };
   const like = (b: BoundArgs, value: Value) => {
@@ -188,9 +191,9 @@ export function creation(ctx: JaxContext): Table {
     return fill(isNone(b.shape) ? [...x.shape] : shapeOf(b.shape), value, isNone(b.dtype) ? ctx.dtypeObject(x.dtype) : b.dtype);
   };
   return {
-    zeros: ['jnp.zeros(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 0, b.dtype ?? 'float32')],
-    ones: ['jnp.ones(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 1, b.dtype ?? 'float32')],
-    empty: ['jnp.empty(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 0, b.dtype ?? 'float32')],
+    zeros: ['jnp.zeros(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 0, b.dtype ?? ctx.floatDType)],
+    ones: ['jnp.ones(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 1, b.dtype ?? ctx.floatDType)],
+    empty: ['jnp.empty(shape, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), 0, b.dtype ?? ctx.floatDType)],
     full: ['jnp.full(shape, fill_value, dtype=None, device=None)', (b) => fill(shapeOf(b.shape), b.fill_value, b.dtype)],
     zeros_like: ['jnp.zeros_like(a, dtype=None, shape=None, device=None)', (b) => like(b, 0)],
     ones_like: ['jnp.ones_like(a, dtype=None, shape=None, device=None)', (b) => like(b, 1)],
@@ -200,13 +203,13 @@ export function creation(ctx: JaxContext): Table {
     eye: ['jnp.eye(N, M=None, k=0, dtype=None, device=None)', (b) => {
       const [n, m, k] = [toInt(b.N), isNone(b.M) ? toInt(b.N) : toInt(b.M), toInt(b.k)];
       const values = Array.from({ length: n * m }, (_, i) => (i % m) - Math.floor(i / m) === k ? 1 : 0);
-      return ops.fromValues(t, values, [n, m], ctx.dtypeOf(b.dtype) ?? 'float32');
+      return ops.fromValues(t, values, [n, m], ctx.dtypeOf(b.dtype) ?? ctx.floatDType);
     }],
   };
 }
 
-function defaultDType(value: Value): 'float32' | 'int32' | 'bool' {
-  return typeof value === 'boolean' ? 'bool' : numberOf(value)!.isFloat ? 'float32' : 'int32';
+function defaultDType(ctx: JaxContext, value: Value): DType {
+  return typeof value === 'boolean' ? 'bool' : numberOf(value)!.isFloat ? ctx.floatDType : ctx.intDType;
 }
 
 function arange(ctx: JaxContext, b: BoundArgs): Sym {
@@ -214,7 +217,7 @@ function arange(ctx: JaxContext, b: BoundArgs): Sym {
   if (bounds.some((v) => !numberOf(v))) throw new NotLowered('jnp.arange', 'array bounds');
   const [start, stop] = isNone(b.stop) ? [0, toNumber(b.start)] : [toNumber(b.start), toNumber(b.stop)];
   const step = isNone(b.step) ? 1 : toNumber(b.step);
-  const dtype = ctx.dtypeOf(b.dtype) ?? (bounds.some((v) => numberOf(v)!.isFloat) ? 'float32' : 'int32');
+  const dtype = ctx.dtypeOf(b.dtype) ?? (bounds.some((v) => numberOf(v)!.isFloat) ? ctx.floatDType : ctx.intDType);
   return ops.arange(ctx.t, start, stop, step, dtype);
 }
 
@@ -224,5 +227,5 @@ function linspace(ctx: JaxContext, b: BoundArgs): Sym {
   const divisions = toBool(b.endpoint) ? num - 1 : num;
   const step = divisions > 0 ? (stop - start) / divisions : 0;
   const values = Array.from({ length: num }, (_, i) => (toBool(b.endpoint) && i === num - 1 ? stop : start + i * step));
-  return ops.fromValues(ctx.t, values, [num], ctx.dtypeOf(b.dtype) ?? 'float32');
+  return ops.fromValues(ctx.t, values, [num], ctx.dtypeOf(b.dtype) ?? ctx.floatDType);
 }

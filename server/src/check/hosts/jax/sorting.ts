@@ -21,7 +21,7 @@ export function sorting(ctx: JaxContext): Table {
   };
   return {
     sort: [`jnp.sort${SORT}`, (b) => sorted(b).values],
-    argsort: [`jnp.argsort${SORT.replace(')', ', dtype=None)')}`, (b) => ops.cast(t, sorted(b).indices, ctx.dtypeOf(b.dtype) ?? 'int32')],
+    argsort: [`jnp.argsort${SORT.replace(')', ', dtype=None)')}`, (b) => ops.cast(t, sorted(b).indices, ctx.dtypeOf(b.dtype) ?? ctx.intDType)],
     quantile: ['jnp.quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None)', (b) => quantile(ctx, b, false)],
     nanquantile: ['jnp.nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False)', (b) => quantile(ctx, b, true)],
     median: ['jnp.median(a, axis=None, out=None, overwrite_input=False, keepdims=False)', (b) => quantile(ctx, { ...b, q: HALF, method: 'midpoint' }, false)],

@@ -1,0 +1,87 @@
+"""The real-framework oracle for JAX / Flax NNX -> PyTorch conversions.
+
+usage: python from_jax_compare.py JOBS.json RESULTS.json
+
+Each job: {"id", "kind", "entry", "inputs", "back_file", ...}. `back_file` is the PyTorch file Rosetta converted from
+JAX; `entry` is a function name or a constructor call written for the torch file (the JAX side gets rngs=nnx.Rngs(0)).
+- kind "jax" (+ "jax_file"): the JAX entry and its torch conversion, the torch model filled from the Flax model by the
+  converted file's load_flax_state(model, nnx.state(flax_model)); outputs compared in eval mode.
+- kind "roundtrip" (+ "torch_file", "jax_file"): a torch model, its JAX conversion filled by load_torch_state_dict,
+  and the torch file converted back from that JAX file, filled by load_flax_state from the JAX model's state: the
+  round-tripped model must reproduce the original torch outputs.
+"statistics": true marks a random draw: the mean and standard deviation of both sides are compared (atol 0.05).
+Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
+"""
+import json
+import os
+import sys
+import traceback
+
+import jax.numpy as jnp
+import numpy as np
+import torch
+from flax import nnx
+
+sys.path.insert(0, os.path.dirname(__file__))
+from compare import compare, draw_inputs, load, run_torch, with_rngs  # noqa: E402
+
+
+def build_jax(module, entry):
+    model = eval(with_rngs(entry), dict(vars(module), nnx=nnx))
+    model.eval()
+    return model
+
+
+def build_back(module, entry, flax_model):
+    model = eval(entry, vars(module))
+    module.load_flax_state(model, nnx.state(flax_model))
+    model.eval()
+    return model
+
+
+def run_back(model, inputs):
+    with torch.no_grad():
+        return model(*[torch.from_numpy(x.copy()) for x in inputs])
+
+
+def run_job(job, cache):
+    modules = {key: cache.setdefault(job[key], load(job[key], f'm{len(cache)}')) for key in ('torch_file', 'jax_file', 'back_file') if key in job}
+    inputs = draw_inputs(job['inputs'], job.get('seed', 0))
+    entry = job['entry']
+    if job['kind'] == 'roundtrip':
+        expected, state = run_torch(modules['torch_file'], dict(job, mode='eval'), inputs)
+        flax_model = build_jax(modules['jax_file'], entry)
+        modules['jax_file'].load_torch_state_dict(flax_model, state)
+        actual = run_back(build_back(modules['back_file'], entry, flax_model), inputs)
+    elif '(' not in entry:
+        expected = getattr(modules['jax_file'], entry)(*[jnp.asarray(x) for x in inputs])
+        actual = run_back(lambda *args: getattr(modules['back_file'], entry)(*args), inputs)
+    else:
+        flax_model = build_jax(modules['jax_file'], entry)
+        expected = flax_model(*[jnp.asarray(x) for x in inputs])
+        actual = run_back(build_back(modules['back_file'], entry, flax_model), inputs)
+    if job.get('statistics'):
+        # random draws: the distributions must agree, the numbers cannot
+        return compare(statistics(expected), statistics(actual), 0.0, 0.05)
+    return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5))
+
+
+def statistics(draw):
+    values = np.asarray(draw.detach() if isinstance(draw, torch.Tensor) else draw, dtype=np.float64)
+    return np.array([values.mean(), values.std()])
+
+
+def main(jobs_path, results_path):
+    torch.set_num_threads(1)
+    cache, results = {}, []
+    for job in json.load(open(jobs_path)):
+        try:
+            passed, detail, worst = run_job(job, cache)
+        except Exception as exc:  # a case that cannot run is a failing case, with its reason
+            passed, detail, worst = False, f'{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}', None
+        results.append({'id': job['id'], 'passed': passed, 'detail': detail, 'maxAbs': worst})
+    json.dump({'cases': results}, open(results_path, 'w'), indent=1)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
