@@ -1,12 +1,13 @@
-// Builtin functions and the modules the interpreter provides itself (math, dataclasses, typing).
+// Builtin functions and the modules the interpreter provides itself (math, dataclasses, typing, functools, copy...).
+import { copyModule } from './copying';
 import { fixedHalfEven, formatWithSpec, repr as reprOf, str as strOf } from './format';
 import { sortValues } from './methods';
-import { callValue, dunder, getAttribute, hasAttribute, iterate, length, setAttribute } from './objects';
+import { callValue, dunder, getAttribute, hasAttribute, iterate, length, mappingItems, setAttribute } from './objects';
 import { binaryOp, truthy } from './operators';
 import type { Runtime } from './runtime';
 import {
   BoundMethod, BuiltinFunction, Decorated, HostObject, PyClass, PyDict, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyModule, PyRange,
-  PySet, PySlice, PyTuple, exceptionClasses, float, objectClass, numberOf, pyError, typeName, type Kwargs, type Value,
+  PySet, PySlice, PyTuple, builtinsModuleMembers, exceptionClasses, float, objectClass, objectId, numberOf, pyError, typeName, type Kwargs, type Value,
 } from './values';
 
 type Fn = (args: Value[], kwargs: Kwargs) => Value;
@@ -42,16 +43,23 @@ export function createBuiltins(rt: Runtime): Map<string, Value> {
   define('print', (args, kwargs) => print(rt, args, kwargs));
   define('repr', ([value]) => display(rt, value, 'repr'));
   define('isinstance', ([value, classes]) => isInstance(rt, value, classes));
-  define('issubclass', ([cls, classes]) => classList(classes).some((c) => cls instanceof PyClass && c instanceof PyClass && cls.isSubclassOf(c)));
+  define('issubclass', ([cls, classes]) => classList(classes).some((c) => isSubclass(cls, c)));
   define('hasattr', ([target, name]) => hasAttribute(rt, target, name as string));
   define('getattr', ([target, name, fallback]) => (fallback === undefined || hasAttribute(rt, target, name as string) ? getAttribute(rt, target, name as string) : fallback));
   define('setattr', ([target, name, value]) => (setAttribute(rt, target, name as string, value), null));
   define('callable', ([value]) => isCallable(rt, value));
   define('vars', ([value]) => variables(value));
+  define('id', ([value]) => identity(value));
   const otherTypes = new Map<string, PyClass>();
   const typeNamed = (name: string) => otherTypes.get(name) ?? otherTypes.set(name, new PyClass(name, [objectClass], new Map())).get(name)!;
-  // types without a builtin name (function, NoneType, module, host values) are classes that carry their name
-  define('type', ([value]) => (value instanceof PyInstance ? value.cls : builtins.get(typeName(value)) ?? typeNamed(typeName(value))));
+  // types without a builtin name (function, NoneType, module, host values) are classes that carry their name; all but
+  // the host values' are types of the builtins module
+  define('type', ([value]) => {
+    if (value instanceof PyInstance) return value.cls;
+    const type = builtins.get(typeName(value)) ?? typeNamed(typeName(value));
+    if (!(value instanceof HostObject)) builtinsModuleMembers.add(type as PyClass);
+    return type;
+  });
   define('ord', ([char]) => (char as string).codePointAt(0) ?? 0);
   define('chr', ([code]) => String.fromCodePoint(asInt(code)));
   define('format', ([value, spec = '']) => formatWithSpec(value, spec as string, (v) => display(rt, v, 'str')));
@@ -62,21 +70,27 @@ export function createBuiltins(rt: Runtime): Map<string, Value> {
   builtins.set('object', objectClass);
   builtins.set('NotImplemented', new PyInstance(new PyClass('NotImplementedType', [], new Map())));
   for (const [name, cls] of exceptionClasses) builtins.set(name, cls);
+  for (const member of builtins.values()) if (member instanceof BuiltinFunction || member instanceof PyClass) builtinsModuleMembers.add(member);
   return builtins;
 }
 
 /** The builtin type functions (int, str, ...) and how isinstance recognises their instances. */
 const builtinTypes = new WeakMap<BuiltinFunction, (value: Value) => boolean>();
 
+export function isBuiltinType(value: Value): value is BuiltinFunction {
+  return value instanceof BuiltinFunction && builtinTypes.has(value);
+}
+
 const typeChecks: Record<string, (value: Value) => boolean> = {
   int: (v) => typeof v === 'number' || typeof v === 'boolean',
   float: (v) => v instanceof PyFloat,
   bool: (v) => typeof v === 'boolean',
   str: (v) => typeof v === 'string',
-  list: (v) => v instanceof PyList,
+  list: (v) => v instanceof PyList || (v instanceof PyInstance && v.builtinValue instanceof PyList),
   tuple: (v) => v instanceof PyTuple,
-  dict: (v) => v instanceof PyDict,
-  set: (v) => v instanceof PySet,
+  dict: (v) => v instanceof PyDict || (v instanceof PyInstance && v.builtinValue instanceof PyDict),
+  set: (v) => v instanceof PySet && !v.frozen,
+  frozenset: (v) => v instanceof PySet && v.frozen,
 };
 
 function typeConstructors(rt: Runtime): Record<string, Fn> {
@@ -89,6 +103,7 @@ function typeConstructors(rt: Runtime): Record<string, Fn> {
     tuple: ([items]) => new PyTuple(items === undefined ? [] : [...iterate(rt, items)]),
     dict: ([items], kwargs) => toDict(rt, items, kwargs),
     set: ([items]) => new PySet(items === undefined ? [] : iterate(rt, items)),
+    frozenset: ([items]) => new PySet(items === undefined ? [] : iterate(rt, items), true),
   };
 }
 
@@ -221,7 +236,8 @@ function toFloat(value: Value): PyFloat {
 
 function toDict(rt: Runtime, items: Value | undefined, kwargs: Kwargs): PyDict {
   const dict = new PyDict();
-  if (items instanceof PyDict) for (const [k, v] of items.entries.values()) dict.set(k, v);
+  const mapping = items === undefined ? undefined : mappingItems(rt, items);
+  if (mapping) for (const [k, v] of mapping) dict.set(k, v);
   else if (items !== undefined) {
     for (const pair of iterate(rt, items)) {
       const [key, value] = [...iterate(rt, pair)];
@@ -256,6 +272,13 @@ export function isInstance(rt: Runtime, value: Value, classes: Value): boolean {
   });
 }
 
+/** An interpreted class derives from classes in its MRO and from the builtin type (list, dict) it extends. */
+function isSubclass(cls: Value, base: Value): boolean {
+  if (!(cls instanceof PyClass)) return false;
+  if (base instanceof PyClass) return cls.isSubclassOf(base);
+  return isBuiltinType(base) && cls.builtinBase === base.name;
+}
+
 function isCallable(rt: Runtime, value: Value): boolean {
   if (value instanceof PyInstance) return dunder(rt, value, '__call__') !== undefined;
   if (value instanceof HostObject) return value.hooks.call !== undefined;
@@ -285,6 +308,7 @@ export function createModules(rt: Runtime): Map<string, PyModule> {
     ['__future__', new PyModule('__future__', new Map())],
     ['collections', new PyModule('collections', new Map([['OrderedDict', rt.builtins.get('dict')!]]))],
     ['functools', functoolsModule(rt)],
+    ['copy', copyModule(rt)],
     ['abc', new PyModule('abc', new Map<string, Value>([['ABC', objectClass], ['abstractmethod', new BuiltinFunction('abstractmethod', ([fn]) => fn)]]))],
   ]);
 }
@@ -388,6 +412,20 @@ function erf(x: number): number {
   let fraction = z;
   for (let k = 60; k >= 1; k--) fraction = z + k / 2 / fraction;
   return Math.sign(x) * (1 - Math.exp(-z * z) / Math.sqrt(Math.PI) / fraction);
+}
+
+/** id(): objects by identity; None, bools, numbers and strings by value, as `is` compares them here. */
+export function identity(value: Value): number {
+  if (value !== null && typeof value === 'object' && !(value instanceof PyFloat)) return objectId(value);
+  const key = identityKey(value);
+  if (!valueIds.has(key)) valueIds.set(key, objectId({}));
+  return valueIds.get(key)!;
+}
+
+const valueIds = new Map<string, number>();
+
+function identityKey(value: null | boolean | number | string | PyFloat): string {
+  return value instanceof PyFloat ? `float:${value.value}` : `${typeof value}:${String(value)}`;
 }
 
 /** vars(obj): the attribute dict of an instance, class or module (a snapshot: writes to it do not reach obj). */

@@ -3,7 +3,7 @@
 import type { Node } from '../../parser';
 import { display } from './builtins';
 import { formatWithSpec } from './format';
-import { callValue, getAttribute, getItem, iterate, setAttribute, setItem } from './objects';
+import { callValue, getAttribute, getItem, iterate, mappingItems, setAttribute, setItem } from './objects';
 import { binaryOp, contains, identical, truthy, unaryOp } from './operators';
 import type { Runtime } from './runtime';
 import type { Scope } from './scope';
@@ -110,8 +110,9 @@ function evaluateDictionary(rt: Runtime, node: Node, scope: Scope): Value {
     if (entry.type === 'pair') dict.set(evaluate(rt, field(entry, 'key'), scope), evaluate(rt, field(entry, 'value'), scope));
     else if (entry.type === 'dictionary_splat') {
       const source = evaluate(rt, namedChildren(entry)[0], scope);
-      if (!(source instanceof PyDict)) throw pyError('TypeError', `'${typeName(source)}' object is not a mapping`);
-      for (const [key, value] of source.entries.values()) dict.set(key, value);
+      const mapping = mappingItems(rt, source);
+      if (!mapping) throw pyError('TypeError', `'${typeName(source)}' object is not a mapping`);
+      for (const [key, value] of mapping) dict.set(key, value);
     } else throw new Unsupported(entry.type, entry.startPosition.row + 1);
   }
   return dict;
@@ -204,8 +205,9 @@ function evaluateArguments(rt: Runtime, node: Node, scope: Scope): { args: Value
     if (argument.type === 'list_splat') args.push(...iterate(rt, evaluate(rt, namedChildren(argument)[0], scope)));
     else if (argument.type === 'dictionary_splat') {
       const source = evaluate(rt, namedChildren(argument)[0], scope);
-      if (!(source instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeName(source)}`);
-      for (const [key, value] of source.entries.values()) kwargs.set(key as string, value);
+      const mapping = mappingItems(rt, source);
+      if (!mapping) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeName(source)}`);
+      for (const [key, value] of mapping) kwargs.set(key as string, value);
     } else if (argument.type === 'keyword_argument') kwargs.set(field(argument, 'name').text, evaluate(rt, field(argument, 'value'), scope));
     else args.push(evaluate(rt, argument, scope));
   }

@@ -8,8 +8,8 @@ import { binaryOp, truthy } from './operators';
 import type { Runtime } from './runtime';
 import type { Scope } from './scope';
 import {
-  Decorated, HostObject, PyClass, PyDict, PyError, PyFunction, PyInstance, PyList, PyTuple, Unsupported,
-  isException, makeException, objectClass, pyError, typeName, type Kwargs, type Value,
+  BuiltinFunction, Decorated, HostObject, PyClass, PyDict, PyError, PyFunction, PyGenerator, PyInstance, PyList, PyTuple, Unsupported,
+  builtinsModuleMembers, isException, makeException, objectClass, pyError, typeName, type BuiltinBase, type Kwargs, type Value,
 } from './values';
 
 type Completion = undefined | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
@@ -100,7 +100,6 @@ function executeExpressionStatement(rt: Runtime, node: Node, scope: Scope): Comp
   const expression = namedChildren(node)[0];
   if (expression.type === 'assignment') executeAssignment(rt, expression, scope);
   else if (expression.type === 'augmented_assignment') executeAugmentedAssignment(rt, expression, scope);
-  else if (expression.type === 'yield') throw new Unsupported('yield (generators)', node.startPosition.row + 1);
   else {
     const value = evaluate(rt, expression, scope);
     if (value !== null) rt.onRecord?.(node.startPosition.row + 1, '', value);
@@ -131,7 +130,7 @@ function annotate(scope: Scope, name: string, annotation: string): void {
   (scope.vars.get('__annotations__') as PyDict).set(name, annotation);
 }
 
-/** `t op= v` evaluates t's container once; lists extend in place, as list.__iadd__ does, and a host value may update
+/** `t op= v` evaluates t's container once; lists (and list subclasses) extend in place, as list.__iadd__ does, and a host value may update
  *  itself (its binary hook gets `op=`; undefined falls back to `op`). An item target (`x[k] += v`) is get, op, set. */
 function executeAugmentedAssignment(rt: Runtime, node: Node, scope: Scope): void {
   const target = field(node, 'left');
@@ -141,8 +140,9 @@ function executeAugmentedAssignment(rt: Runtime, node: Node, scope: Scope): void
   const current = place.get();
   let value: Value;
   const inPlace = current instanceof HostObject && target.type !== 'subscript' ? current.hooks.binary?.(`${op}=`, right, false, rt.api) : undefined;
-  if (current instanceof PyList && op === '+') {
-    current.items.push(...iterate(rt, right));
+  const list = current instanceof PyList ? current : current instanceof PyInstance && !current.cls.lookup('__iadd__') ? current.builtinValue : undefined;
+  if (list instanceof PyList && op === '+') {
+    list.items.push(...iterate(rt, right));
     value = current;
   } else value = inPlace ?? binaryOp(rt, op, current, right);
   place.set(value);
@@ -220,9 +220,10 @@ function loopElse(rt: Runtime, node: Node, scope: Scope): Completion {
 
 function defineFunction(rt: Runtime, node: Node, scope: Scope): PyFunction {
   const body = field(node, 'body');
-  if (containsYield(body)) throw new Unsupported('yield (generators)', node.startPosition.row + 1);
   if (node.children.some((c) => c?.type === 'async')) throw new Unsupported('async def', node.startPosition.row + 1);
-  return makeFunction(rt, field(node, 'name').text, node.childForFieldName('parameters'), body, scope, false);
+  const fn = makeFunction(rt, field(node, 'name').text, node.childForFieldName('parameters'), body, scope, false);
+  fn.isGenerator = containsYield(body);
+  return fn;
 }
 
 function containsYield(node: Node): boolean {
@@ -245,26 +246,40 @@ function defineClass(rt: Runtime, node: Node, scope: Scope): PyClass {
   const name = field(node, 'name').text;
   const bases: PyClass[] = [];
   let hostBase: HostObject | undefined;
+  let builtinBase: BuiltinBase | undefined;
   const superclasses = node.childForFieldName('superclasses');
   for (const argument of superclasses ? namedChildren(superclasses) : []) {
     if (argument.type === 'keyword_argument') continue; // metaclass=... has no effect here
     const base = evaluate(rt, argument, scope);
     if (base instanceof PyClass) bases.push(base);
     else if (base instanceof HostObject && base.hooks.subclass) hostBase ??= base;
+    else if (base instanceof BuiltinFunction && builtinsModuleMembers.has(base)) builtinBase = subclassableBuiltin(base, builtinBase, argument);
     else throw pyError('TypeError', `cannot subclass '${typeName(base)}' value ${display(rt, base, 'repr')}`);
   }
+  const inherited = new Set(bases.map((b) => b.builtinBase).filter((b) => b !== undefined));
+  if (builtinBase) inherited.add(builtinBase);
+  if (inherited.size > 1) throw pyError('TypeError', 'multiple bases have instance lay-out conflict');
   if (!bases.length && !hostBase) bases.push(objectClass);
   const body = scope.child('class');
+  // as in Python, a class body starts with __module__: the defining module's __name__
+  body.vars.set('__module__', scope.module.vars.get('__name__') ?? null);
   executeBlock(rt, field(node, 'body'), body);
   // as in Python, defining __eq__ without __hash__ makes instances unhashable
   if (body.vars.has('__eq__') && !body.vars.has('__hash__')) body.vars.set('__hash__', null);
-  const cls = new PyClass(name, bases, new Map(body.vars), hostBase);
+  const cls = new PyClass(name, bases, new Map(body.vars), hostBase, builtinBase);
   for (const member of cls.attrs.values()) {
     const fn = member instanceof Decorated ? member.fn : member;
     if (fn instanceof PyFunction) fn.definingClass = cls;
     if (member instanceof Decorated && member.setter instanceof PyFunction) member.setter.definingClass = cls;
   }
   return cls;
+}
+
+/** list and dict can be derived from (their instances hold the list or dict they are); other builtins need __new__. */
+function subclassableBuiltin(base: BuiltinFunction, previous: BuiltinBase | undefined, node: Node): BuiltinBase {
+  if (base.name !== 'list' && base.name !== 'dict') throw new Unsupported(`subclass of builtin '${base.name}'`, node.startPosition.row + 1);
+  if (previous && previous !== base.name) throw pyError('TypeError', 'multiple bases have instance lay-out conflict');
+  return base.name;
 }
 
 /** `import a.b` binds `a`; `import a.b as c` binds the submodule. */
@@ -367,16 +382,22 @@ function handles(rt: Runtime, clause: Node, exception: PyInstance, scope: Scope)
 }
 
 function executeHandler(rt: Runtime, clause: Node, exception: PyInstance, scope: Scope): Completion {
-  const matcher = namedChildren(clause).find((c) => c.type === 'as_pattern');
-  const alias = matcher && namedChildren(matcher).find((c) => c.type === 'as_pattern_target');
-  if (alias) scope.assign(alias.text, exception);
-  const previous = scope.handledException;
-  scope.handledException = exception;
+  const previous = enterHandler(clause, exception, scope);
   try {
     return executeBlock(rt, blockOf(clause), scope);
   } finally {
     scope.handledException = previous;
   }
+}
+
+/** Binds `except ... as name` and makes the exception what a bare `raise` re-raises; returns the one it replaces. */
+function enterHandler(clause: Node, exception: PyInstance, scope: Scope): PyInstance | undefined {
+  const matcher = namedChildren(clause).find((c) => c.type === 'as_pattern');
+  const alias = matcher && namedChildren(matcher).find((c) => c.type === 'as_pattern_target');
+  if (alias) scope.assign(alias.text, exception);
+  const previous = scope.handledException;
+  scope.handledException = exception;
+  return previous;
 }
 
 /** `with a as x, b:` nests: each item's __exit__ sees an exception from inside and may suppress it. */
@@ -409,6 +430,7 @@ export function callFunction(rt: Runtime, fn: PyFunction, args: Value[], kwargs:
   const scope = fn.closure.child('function');
   bindArguments(fn, args, kwargs, scope);
   if (fn.definingClass && args.length) scope.superContext = { cls: fn.definingClass, self: args[0] };
+  if (fn.isGenerator) return makeGenerator(rt, fn, scope);
   if (fn.isLambda) {
     // a lambda's result is a value of the line that wrote it, like an assignment's (nnx.Sequential holds activations so)
     const value = evaluate(rt, fn.body, scope);
@@ -442,4 +464,129 @@ function bindArguments(fn: PyFunction, args: Value[], kwargs: Kwargs, scope: Sco
     if (parameter.default === undefined) throw pyError('TypeError', `${fn.name}() missing 1 required argument: '${parameter.name}'`);
     scope.vars.set(parameter.name, parameter.default);
   }
+}
+
+/** A generator: its body runs lazily, up to the next yield, at each next(); the consumer's line is kept around it. */
+function makeGenerator(rt: Runtime, fn: PyFunction, scope: Scope): PyGenerator {
+  const body = generateBlock(rt, fn.body, scope);
+  return new PyGenerator(fn.name, {
+    next: () => {
+      const outer = rt.line;
+      try {
+        const step = body.next();
+        return step.done ? { done: true, value: undefined } : step;
+      } finally {
+        rt.line = outer;
+      }
+    },
+  });
+}
+
+type Generation = Generator<Value, Completion, undefined>;
+
+/** Runs a block of a generator's body: statements without a yield run as anywhere else. */
+function* generateBlock(rt: Runtime, block: Node, scope: Scope): Generation {
+  for (const statement of namedChildren(block)) {
+    const completion = containsYield(statement) ? yield* generateStatement(rt, statement, scope) : executeStatement(rt, statement, scope);
+    if (completion) return completion;
+  }
+  return undefined;
+}
+
+/** A statement with a yield in it: a `yield`/`yield from` statement, or if/for/while/try-except around one. A yield
+ *  in an expression's value (`x = yield`, which only send() feeds) or under `finally`/`with` (whose cleanup Python runs
+ *  at close(), when a generator is dropped unfinished) is unsupported. */
+function* generateStatement(rt: Runtime, node: Node, scope: Scope): Generation {
+  const line = node.startPosition.row + 1;
+  rt.tick(line);
+  rt.line = line;
+  try {
+    switch (node.type) {
+      case 'expression_statement':
+        return yield* generateYield(rt, namedChildren(node)[0], scope);
+      case 'if_statement':
+        return yield* generateIf(rt, node, scope);
+      case 'for_statement':
+        return yield* generateFor(rt, node, scope);
+      case 'while_statement':
+        return yield* generateWhile(rt, node, scope);
+      case 'try_statement':
+        return yield* generateTry(rt, node, scope);
+      default:
+        throw new Unsupported(`yield inside ${node.type}`, line);
+    }
+  } catch (error) {
+    if ((error instanceof PyError || hasLineSlot(error)) && error.line === undefined) error.line = line;
+    throw error;
+  }
+}
+
+function* generateYield(rt: Runtime, expression: Node, scope: Scope): Generation {
+  if (expression.type !== 'yield') throw new Unsupported('yield inside an expression', expression.startPosition.row + 1);
+  const operand = namedChildren(expression)[0];
+  const delegates = expression.children.some((c) => c?.type === 'from');
+  if (!operand) yield null;
+  else if (delegates) yield* iterate(rt, evaluate(rt, operand, scope));
+  else yield evaluate(rt, operand, scope);
+  return undefined;
+}
+
+function* generateIf(rt: Runtime, node: Node, scope: Scope): Generation {
+  if (truthy(rt, evaluate(rt, field(node, 'condition'), scope))) return yield* generateBlock(rt, field(node, 'consequence'), scope);
+  for (const clause of node.childrenForFieldName('alternative').filter((c): c is Node => c !== null)) {
+    if (clause.type === 'else_clause') return yield* generateBlock(rt, field(clause, 'body'), scope);
+    if (truthy(rt, evaluate(rt, field(clause, 'condition'), scope))) return yield* generateBlock(rt, field(clause, 'consequence'), scope);
+  }
+  return undefined;
+}
+
+function* generateFor(rt: Runtime, node: Node, scope: Scope): Generation {
+  const line = node.startPosition.row + 1;
+  for (const item of iterate(rt, evaluate(rt, field(node, 'right'), scope))) {
+    rt.tick(line);
+    assignTarget(rt, field(node, 'left'), item, scope);
+    const completion = yield* generateBlock(rt, field(node, 'body'), scope);
+    if (completion?.kind === 'return') return completion;
+    if (completion?.kind === 'break') return undefined;
+  }
+  return yield* generateLoopElse(rt, node, scope);
+}
+
+function* generateWhile(rt: Runtime, node: Node, scope: Scope): Generation {
+  const line = node.startPosition.row + 1;
+  while (truthy(rt, evaluate(rt, field(node, 'condition'), scope))) {
+    rt.tick(line);
+    const completion = yield* generateBlock(rt, field(node, 'body'), scope);
+    if (completion?.kind === 'return') return completion;
+    if (completion?.kind === 'break') return undefined;
+  }
+  return yield* generateLoopElse(rt, node, scope);
+}
+
+/** try/except/else around a yield: only the body's own exceptions reach the handlers (nothing is thrown in). */
+function* generateTry(rt: Runtime, node: Node, scope: Scope): Generation {
+  const clauses = namedChildren(node);
+  const cleanup = clauses.find((c) => c.type === 'finally_clause' || c.type === 'except_group_clause');
+  if (cleanup) throw new Unsupported(`yield inside try with ${cleanup.type === 'finally_clause' ? 'finally' : 'except*'}`, node.startPosition.row + 1);
+  let completion: Completion;
+  try {
+    completion = yield* generateBlock(rt, field(node, 'body'), scope);
+  } catch (error) {
+    if (!(error instanceof PyError)) throw error;
+    const handler = clauses.find((c) => c.type === 'except_clause' && handles(rt, c, error.exception, scope));
+    if (!handler) throw error;
+    const previous = enterHandler(handler, error.exception, scope);
+    try {
+      return yield* generateBlock(rt, blockOf(handler), scope);
+    } finally {
+      scope.handledException = previous;
+    }
+  }
+  const elseClause = clauses.find((c) => c.type === 'else_clause');
+  return completion ?? (elseClause ? yield* generateBlock(rt, field(elseClause, 'body'), scope) : undefined);
+}
+
+function* generateLoopElse(rt: Runtime, node: Node, scope: Scope): Generation {
+  const alternative = node.childForFieldName('alternative');
+  return alternative ? yield* generateBlock(rt, field(alternative, 'body'), scope) : undefined;
 }

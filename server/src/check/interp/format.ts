@@ -29,7 +29,7 @@ export function repr(value: Value, custom?: (instance: PyInstance) => string | u
   if (value instanceof PyList) return `[${value.items.map(inner).join(', ')}]`;
   if (value instanceof PyTuple) return value.items.length === 1 ? `(${inner(value.items[0])},)` : `(${value.items.map(inner).join(', ')})`;
   if (value instanceof PyDict) return `{${[...value.entries.values()].map(([k, v]) => `${inner(k)}: ${inner(v)}`).join(', ')}}`;
-  if (value instanceof PySet) return value.entries.size ? `{${[...value.entries.values()].map(inner).join(', ')}}` : 'set()';
+  if (value instanceof PySet) return setRepr(value, inner);
   if (value instanceof PyRange) return value.step === 1 ? `range(${value.start}, ${value.stop})` : `range(${value.start}, ${value.stop}, ${value.step})`;
   if (value instanceof PySlice) return `slice(${inner(value.start)}, ${inner(value.stop)}, ${inner(value.step)})`;
   if (value instanceof PyEllipsis) return 'Ellipsis';
@@ -47,6 +47,11 @@ export function repr(value: Value, custom?: (instance: PyInstance) => string | u
     return `<${className} object>`;
   }
   return `<${value.constructor.name}>`;
+}
+
+function setRepr(set: PySet, inner: (v: Value) => string): string {
+  const items = set.entries.size ? `{${[...set.entries.values()].map(inner).join(', ')}}` : '';
+  return set.frozen ? `frozenset(${items})` : items || 'set()';
 }
 
 /** str(): as repr() except for strings themselves, floats' shared form, and exceptions' messages. */

@@ -1,5 +1,5 @@
 // An interpreter for the Python that model code uses, walking tree-sitter's syntax tree. Imports other than the few
-// modules it provides (math, dataclasses, typing, abc) go to a Host, whose values (HostObject) carry their own
+// modules it provides (math, dataclasses, typing, abc, functools, collections, copy) go to a Host, whose values (HostObject) carry their own
 // attribute, call, item and operator hooks: the layer above makes torch/jax calls produce traced tensors that way.
 import { firstSyntaxError, parsePython } from '../../parser';
 import { createBuiltins, createModules, display } from './builtins';

@@ -1,6 +1,6 @@
 // Methods of the built-in types (str, list, tuple, dict, set, float) that model code calls.
 import { format as formatString } from './builtins';
-import { callValue, iterate, keyError, normalizeIndex } from './objects';
+import { callValue, iterate, keyError, mappingItems, normalizeIndex } from './objects';
 import { binaryOp, equals, truthy } from './operators';
 import type { Runtime } from './runtime';
 import { BuiltinFunction, PyDict, PyFloat, PyList, PySet, PyTuple, pyError, typeName, type Kwargs, type Value } from './values';
@@ -12,7 +12,7 @@ export function builtinMethod(rt: Runtime, target: Value, name: string): Value |
     : target instanceof PyList ? listMethods
     : target instanceof PyTuple ? tupleMethods
     : target instanceof PyDict ? dictMethods
-    : target instanceof PySet ? setMethods
+    : target instanceof PySet ? (target.frozen ? frozenSetMethods : setMethods)
     : target instanceof PyFloat ? floatMethods
     : undefined;
   // own properties only: 'constructor' or 'toString' are not Python methods
@@ -141,7 +141,8 @@ const dictMethods: Record<string, (rt: Runtime, self: PyDict, args: Value[], kwa
     return self.get(key)!;
   },
   update: (rt, self, [other], kwargs) => {
-    if (other instanceof PyDict) for (const [k, v] of other.entries.values()) self.set(k, v);
+    const mapping = other === undefined ? undefined : mappingItems(rt, other);
+    if (mapping) for (const [k, v] of mapping) self.set(k, v);
     else if (other !== undefined) for (const pair of iterate(rt, other)) {
       const [k, v] = [...iterate(rt, pair)];
       self.set(k, v);
@@ -166,6 +167,9 @@ const setMethods: Record<string, (rt: Runtime, self: PySet, args: Value[], kwarg
     return null;
   },
 };
+
+/** frozenset has none of set's mutating methods. */
+const frozenSetMethods = {};
 
 const floatMethods: Record<string, (rt: Runtime, self: PyFloat, args: Value[], kwargs: Kwargs) => Value> = {
   is_integer: (_, self) => Number.isInteger(self.value),

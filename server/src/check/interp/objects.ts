@@ -1,12 +1,14 @@
 // The object protocol: attribute access, calls, item access and iteration for every kind of value, with host values
 // delegating to their hooks and interpreted subclasses of host classes falling back to the host base.
+import { isBuiltinType } from './builtins';
 import { callFunction } from './executor';
+import { binaryOp, contains, equals } from './operators';
 import { builtinMethod } from './methods';
 import { maxCallDepth, type Runtime } from './runtime';
 import {
   BoundMethod, BuiltinFunction, Decorated, HostObject, PyClass, PyDict, PyFunction, PyInstance, PyIterator, PyList,
-  PyError, PyModule, PyRange, PySet, PySlice, PySuper, PyTuple, exceptionClasses, isException, makeException, numberOf,
-  pyError, typeName, type Kwargs, type Value,
+  PyError, PyGenerator, PyModule, PyRange, PySet, PySlice, PySuper, PyTuple, builtinsModuleMembers, exceptionClasses, isException, makeException, numberOf,
+  pyError, typeName, Unsupported, type Kwargs, type Value,
 } from './values';
 
 const noKwargs: Kwargs = new Map();
@@ -33,11 +35,18 @@ function findAttribute(rt: Runtime, target: Value, name: string): Value | undefi
   if (target instanceof PyModule) return target.attrs.get(name);
   if (target instanceof HostObject) return target.hooks.getattr?.(name, rt.api);
   if ((target instanceof PyFunction || target instanceof BuiltinFunction) && name === '__name__') return target.name;
+  if (target instanceof PyGenerator && generatorProtocol.has(name)) throw new Unsupported(`generator.${name}()`, rt.line);
+  if (isBuiltinType(target) && name !== '__module__') throw new Unsupported(`attribute '${name}' of builtin type '${target.name}'`, rt.line);
+  if (target instanceof PyFunction && name === '__module__') return target.closure.module.vars.get('__name__') ?? null;
+  if (target instanceof BuiltinFunction && name === '__module__' && builtinsModuleMembers.has(target)) return 'builtins';
   if (target instanceof Decorated && name === 'setter') {
     return new BuiltinFunction('setter', ([setter]) => new Decorated('property', target.fn, setter));
   }
   return builtinMethod(rt, target, name);
 }
+
+/** what a generator offers beyond next(): values sent in, exceptions thrown in, closing early */
+const generatorProtocol = new Set(['send', 'throw', 'close']);
 
 function instanceAttribute(rt: Runtime, self: PyInstance, name: string): Value | undefined {
   const fromClass = self.cls.lookup(name);
@@ -48,6 +57,8 @@ function instanceAttribute(rt: Runtime, self: PyInstance, name: string): Value |
   if (name === '__dict__') return dictOf(self.attrs);
   const fromHost = self.cls.hostBase?.hooks.subclass?.getattr?.(self, name, rt.api);
   if (fromHost !== undefined) return fromHost;
+  const fromBuiltin = builtinBaseMember(rt, self, name);
+  if (fromBuiltin !== undefined) return fromBuiltin;
   const fallback = self.cls.lookup('__getattr__');
   return fallback instanceof PyFunction ? callValue(rt, fallback, [self, name]) : undefined;
 }
@@ -57,8 +68,12 @@ function classAttribute(rt: Runtime, cls: PyClass, name: string): Value | undefi
   if (found instanceof Decorated) return found.kind === 'classmethod' ? new BoundMethod(cls, found.fn) : found.fn;
   if (found !== undefined) return found;
   if (name === '__name__') return cls.name;
+  if (name === '__module__' && builtinsModuleMembers.has(cls)) return 'builtins';
   if (name === '__mro__') return new PyTuple(cls.mro);
-  return cls.hostBase?.hooks.getattr?.(name, rt.api);
+  const fromHost = cls.hostBase?.hooks.getattr?.(name, rt.api);
+  if (fromHost !== undefined || name !== '__module__') return fromHost;
+  // every Python class has a module: this one (a host value's type) does not say which
+  throw new Unsupported(`__module__ of '${cls.name}'`, rt.line);
 }
 
 /** super() looks past `startAfter` in the instance's MRO; past the last interpreted class lies the host base. */
@@ -71,14 +86,15 @@ function superAttribute(rt: Runtime, proxy: PySuper, name: string): Value | unde
   const hostBase = cls.hostBase?.hooks.subclass;
   const self = proxy.self as PyInstance;
   if (name === '__init__') {
-    // object.__init__, BaseException.__init__ (which keeps the arguments) or the host base's
+    // object.__init__, BaseException.__init__ (which keeps the arguments), list's or dict's, or the host base's
     return new BuiltinFunction('__init__', (args, kwargs) => {
       if (isException(self)) self.attrs.set('args', new PyTuple(args));
+      if (self.builtinValue) initBuiltinValue(rt, self, args, kwargs);
       hostBase?.init?.(self, args, kwargs, rt.api);
       return null;
     });
   }
-  return hostBase?.getattr?.(self, name, rt.api);
+  return hostBase?.getattr?.(self, name, rt.api) ?? (self instanceof PyInstance ? builtinBaseMember(rt, self, name) : undefined);
 }
 
 function bind(member: Value, self: Value, cls: PyClass): Value {
@@ -150,8 +166,10 @@ function instantiate(rt: Runtime, cls: PyClass, args: Value[], kwargs: Kwargs): 
   instance.builtAt = rt.line;
   const isError = isException(instance);
   if (isError) instance.attrs.set('args', new PyTuple(args));
+  if (cls.builtinBase) instance.builtinValue = cls.builtinBase === 'list' ? new PyList([]) : new PyDict();
   const init = cls.lookup('__init__');
   if (init !== undefined) callValue(rt, bind(init, instance, cls), args, kwargs);
+  else if (instance.builtinValue) initBuiltinValue(rt, instance, args, kwargs);
   else if (cls.hostBase?.hooks.subclass?.init) cls.hostBase.hooks.subclass.init(instance, args, kwargs, rt.api);
   else if (!isError && (args.length || kwargs.size)) throw pyError('TypeError', `${cls.name}() takes no arguments`);
   return instance;
@@ -162,7 +180,44 @@ export function dunder(rt: Runtime, value: Value, name: string): Value | undefin
   if (!(value instanceof PyInstance)) return undefined;
   const member = value.cls.lookup(name);
   if (member !== undefined) return bind(member, value, value.cls);
-  return value.cls.hostBase?.hooks.subclass?.getattr?.(value, name, rt.api);
+  return value.cls.hostBase?.hooks.subclass?.getattr?.(value, name, rt.api) ?? builtinBaseMember(rt, value, name);
+}
+
+/** list.__init__(iterable) replaces the items; dict.__init__(mapping or pairs, **kwargs) adds entries. */
+function initBuiltinValue(rt: Runtime, self: PyInstance, args: Value[], kwargs: Kwargs): void {
+  const base = self.builtinValue!;
+  if (base instanceof PyList) {
+    if (args.length > 1 || kwargs.size) throw pyError('TypeError', 'list expected at most 1 argument');
+    base.items = args.length ? [...iterate(rt, args[0])] : [];
+    return;
+  }
+  if (args.length > 1) throw pyError('TypeError', `dict expected at most 1 argument, got ${args.length}`);
+  callValue(rt, builtinMethod(rt, base, 'update')!, args, kwargs);
+}
+
+/** The protocols a list or dict subclass inherits, each working on the list or dict the instance is. */
+const builtinBaseProtocols: Record<string, (rt: Runtime, base: PyList | PyDict, args: Value[]) => Value> = {
+  __getitem__: (rt, base, [key]) => getItem(rt, base, key),
+  __setitem__: (rt, base, [key, value]) => (setItem(rt, base, key, value), null),
+  __delitem__: (rt, base, [key]) => (deleteItem(rt, base, key), null),
+  __iter__: (rt, base) => new PyIterator(iterate(rt, base)),
+  __len__: (rt, base) => length(rt, base),
+  __contains__: (rt, base, [item]) => contains(rt, base, item),
+  __eq__: (rt, base, [other]) => equals(rt, base, other instanceof PyInstance && other.builtinValue ? other.builtinValue : other),
+  __repr__: (rt, base) => rt.api.repr(base),
+  // list + list and list * n give plain lists, as they do for subclasses in Python
+  __add__: (rt, base, [other]) => binaryOp(rt, '+', base, other),
+  __mul__: (rt, base, [other]) => binaryOp(rt, '*', base, other),
+  __rmul__: (rt, base, [other]) => binaryOp(rt, '*', other, base),
+};
+
+/** A member of an instance's builtin base (list or dict): a protocol (__getitem__, ...) or a method (append, items). */
+function builtinBaseMember(rt: Runtime, self: PyInstance, name: string): Value | undefined {
+  const base = self.builtinValue;
+  if (!base) return undefined;
+  const protocol = Object.hasOwn(builtinBaseProtocols, name) ? builtinBaseProtocols[name] : undefined;
+  if (protocol) return new BuiltinFunction(name, (args) => protocol(rt, base, args));
+  return builtinMethod(rt, base, name);
 }
 
 export function getItem(rt: Runtime, target: Value, key: Value): Value {
@@ -272,6 +327,14 @@ export function deleteItem(rt: Runtime, target: Value, key: Value): void {
   const method = dunder(rt, target, '__delitem__');
   if (method !== undefined) return void callValue(rt, method, [key]);
   throw pyError('TypeError', `'${typeName(target)}' object does not support item deletion`);
+}
+
+/** The (key, value) pairs of a mapping, as dict() and ** read one: a dict's entries, else keys() and [] of an object
+ *  that has keys() (a dict subclass); undefined for anything else. */
+export function mappingItems(rt: Runtime, value: Value): Array<[Value, Value]> | undefined {
+  if (value instanceof PyDict) return [...value.entries.values()];
+  if (!(value instanceof PyInstance) || !hasAttribute(rt, value, 'keys')) return undefined;
+  return [...iterate(rt, callValue(rt, getAttribute(rt, value, 'keys'), []))].map((key) => [key, getItem(rt, value, key)]);
 }
 
 /** Python iteration, lazily: lists are walked by index so that appends during the loop are seen, as in Python. */

@@ -144,13 +144,14 @@ function repeat(sequence: Value, times: number): Value | undefined {
   return sequence instanceof PyList ? new PyList(repeated) : new PyTuple(repeated);
 }
 
+/** The result has the left operand's type: frozenset | set is a frozenset. */
 function setOperation(op: string, left: PySet, right: PySet): Value | undefined {
   const l = [...left.entries.values()];
   const r = [...right.entries.values()];
-  if (op === '|') return new PySet([...l, ...r]);
-  if (op === '&') return new PySet(l.filter((v) => right.has(v)));
-  if (op === '-') return new PySet(l.filter((v) => !right.has(v)));
-  if (op === '^') return new PySet([...l.filter((v) => !right.has(v)), ...r.filter((v) => !left.has(v))]);
+  if (op === '|') return new PySet([...l, ...r], left.frozen);
+  if (op === '&') return new PySet(l.filter((v) => right.has(v)), left.frozen);
+  if (op === '-') return new PySet(l.filter((v) => !right.has(v)), left.frozen);
+  if (op === '^') return new PySet([...l.filter((v) => !right.has(v)), ...r.filter((v) => !left.has(v))], left.frozen);
   return undefined;
 }
 

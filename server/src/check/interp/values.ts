@@ -61,9 +61,10 @@ export class PyDict {
   }
 }
 
+/** set, or frozenset when `frozen`: immutable and hashable by its contents. */
 export class PySet {
   readonly entries = new Map<string, Value>();
-  constructor(items: Iterable<Value> = []) {
+  constructor(items: Iterable<Value> = [], readonly frozen = false) {
     for (const item of items) this.add(item);
   }
   add(item: Value): void {
@@ -103,6 +104,8 @@ export interface Parameter {
 export class PyFunction {
   /** the class whose body defined this function: what zero-argument super() starts after */
   definingClass?: PyClass;
+  /** a def with a yield in its body: calling it makes a generator */
+  isGenerator = false;
   constructor(
     readonly name: string,
     readonly parameters: Parameter[],
@@ -136,14 +139,18 @@ export class PyClass {
   readonly mro: PyClass[];
   /** the host class this class derives from, if any: attribute misses and __init__ fall back to it */
   readonly hostBase?: HostObject;
+  /** the builtin type (list or dict) this class derives from, if any: its instances hold one as `builtinValue` */
+  readonly builtinBase?: BuiltinBase;
   constructor(
     readonly name: string,
     readonly bases: PyClass[],
     readonly attrs: Map<string, Value>,
     hostBase?: HostObject,
+    builtinBase?: BuiltinBase,
   ) {
     this.mro = [this, ...linearize(bases)];
     this.hostBase = hostBase ?? this.mro.find((c) => c.hostBase)?.hostBase;
+    this.builtinBase = builtinBase ?? this.mro.find((c) => c.builtinBase)?.builtinBase;
   }
   lookup(name: string): Value | undefined {
     for (const cls of this.mro) if (cls.attrs.has(name)) return cls.attrs.get(name);
@@ -168,8 +175,13 @@ function linearize(bases: PyClass[]): PyClass[] {
   return result;
 }
 
+/** The builtin types an interpreted class may derive from. */
+export type BuiltinBase = 'list' | 'dict';
+
 export class PyInstance {
   readonly attrs = new Map<string, Value>();
+  /** for a subclass of list or dict: the list or dict the instance is, which the base's methods and protocols use */
+  builtinValue?: PyList | PyDict;
   /** free for a host base class to keep its own state on instances of subclasses */
   hostState: unknown;
   /** the line of the call that created the instance */
@@ -188,6 +200,13 @@ export class PySuper {
 /** A one-shot iterator, as returned by iter(), zip(), map(), enumerate() and generator expressions. */
 export class PyIterator {
   constructor(readonly source: Iterator<Value>) {}
+}
+
+/** What calling a generator function returns: its body runs lazily, up to the next yield, at each next(). */
+export class PyGenerator extends PyIterator {
+  constructor(readonly name: string, source: Iterator<Value>) {
+    super(source);
+  }
 }
 
 /** What the interpreter lets host hooks do: call back into interpreted code and inspect values. */
@@ -321,6 +340,9 @@ function exceptionMessage(exception: PyInstance): string {
   return args.items.length === 1 && typeof first === 'string' ? first : args.items.map(String).join(', ');
 }
 
+/** Functions and classes of Python's builtins module: their __module__ is 'builtins'. */
+export const builtinsModuleMembers = new WeakSet<BuiltinFunction | PyClass>();
+
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 1;
 
@@ -339,7 +361,10 @@ export function hashKey(value: Value): string {
   if (value instanceof PyFloat) return `n:${value.value}`;
   if (typeof value === 'string') return `s:${value}`;
   if (value instanceof PyTuple) return `t:(${value.items.map(hashKey).join(',')})`;
-  const unhashable = value instanceof PyList || value instanceof PyDict || value instanceof PySet || (value instanceof PyInstance && value.cls.lookup('__hash__') === null);
+  // equal frozensets hash alike whatever their order of insertion
+  if (value instanceof PySet && value.frozen) return `f:{${[...value.entries.keys()].sort().join(',')}}`;
+  const unhashable = value instanceof PyList || value instanceof PyDict || value instanceof PySet
+    || (value instanceof PyInstance && (value.cls.lookup('__hash__') === null || (value.builtinValue !== undefined && !value.cls.lookup('__hash__'))));
   if (unhashable) throw pyError('TypeError', `unhashable type: '${typeName(value)}'`);
   return `o:${objectId(value)}`;
 }
@@ -353,7 +378,7 @@ export function typeName(value: Value): string {
   if (value instanceof PyList) return 'list';
   if (value instanceof PyTuple) return 'tuple';
   if (value instanceof PyDict) return 'dict';
-  if (value instanceof PySet) return 'set';
+  if (value instanceof PySet) return value.frozen ? 'frozenset' : 'set';
   if (value instanceof PyRange) return 'range';
   if (value instanceof PySlice) return 'slice';
   if (value instanceof PyEllipsis) return 'ellipsis';
@@ -364,6 +389,7 @@ export function typeName(value: Value): string {
   if (value instanceof PyInstance) return value.cls.name;
   if (value instanceof PyModule) return 'module';
   if (value instanceof PySuper) return 'super';
+  if (value instanceof PyGenerator) return 'generator';
   if (value instanceof PyIterator) return 'iterator';
   if (value instanceof Decorated) return value.kind;
   return value.name;
