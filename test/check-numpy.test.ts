@@ -88,8 +88,13 @@ const MODELS = [
   { fixture: 'mlp.py', entry: 'MLP(in_dim=16, hidden=32, out_dim=4)', inputs: ['x=float32[4,16]'] },
   { fixture: 'gpt.py', entry: 'GPT(vocab_size=65, block_size=16, n_layer=2, n_head=4, n_embd=32)', inputs: ['idx=int64[2,12]:0..65'] },
   { fixture: 'bert.py', entry: 'TinyBert()', inputs: ['input_ids=int64[2,10]:1..50', 'attention_mask=int64[2,10]:0..2'] },
+  // convolutions as strided window views, pooling, batch norm with its running statistics
+  { fixture: 'cnn.py', entry: 'SmallCNN(in_channels=3, num_classes=10, width=8)', inputs: ['x=float32[2,3,32,32]'] },
+  { fixture: 'cnn.py', entry: 'LeNet(num_classes=10)', inputs: ['x=float32[3,1,28,28]'] },
+  { fixture: 'resnet.py', entry: 'ResNet()', inputs: ['x=float32[2,3,32,32]'] },
 ];
 const GPT = MODELS[1];
+const CNN = MODELS[3];
 
 /** The code with the first line matching `pattern` rewritten, and that line (1-based). */
 function mutateFirst(code: string, pattern: RegExp, replacement: string): { code: string; line: number } {
@@ -137,6 +142,7 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
   const convertedModel = (fixture: string) => path.join(dir, fixture.replace(/\.py$/, '_numpy.py'));
   const gptMutant = path.join(dir, 'gpt_numpy_mutant.py');
   let gptMutantLine = 0;
+  const cnnMutant = path.join(dir, 'cnn_numpy_mutant.py');
   let oracle = new Map<string, CompareResult>();
 
   before(function () {
@@ -147,7 +153,7 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
     assert.ok(mutant, 'no eps to mutate in the NumPy code');
     assert.match(mutant.before, /def nnf_layer_norm/);
     fs.writeFileSync(mutantFile, mutant.code);
-    for (const { fixture } of MODELS) {
+    for (const fixture of new Set(MODELS.map((m) => m.fixture))) {
       // the model files convert with notes on what they do not need at inference (weight init), so the status is not 0
       fs.rmSync(convertedModel(fixture), { force: true });
       const modelConversion = rosetta('convert', path.join(fixturesDir, fixture), '--to', 'numpy', '--out', convertedModel(fixture));
@@ -157,6 +163,8 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
     const softmaxAxis = mutateFirst(fs.readFileSync(convertedModel('gpt.py'), 'utf8'), /softmax\((\w+), axis=-1\)/, 'softmax($1, axis=-2)');
     fs.writeFileSync(gptMutant, softmaxAxis.code);
     gptMutantLine = softmaxAxis.line;
+    // batch norm's running variance with a wrong epsilon, in the converted file's prelude
+    fs.writeFileSync(cnnMutant, mutateFirst(fs.readFileSync(convertedModel('cnn.py'), 'utf8'), /np\.sqrt\(running_var(.*) \+ eps\)/, 'np.sqrt(running_var$1 + 0.1)').code);
     const job = (id: string, torchFile: string, numpyFile: string, entry: string, inputs: string[]) => ({ id, torch_file: torchFile, jax_file: numpyFile, entry, inputs, target: 'numpy' as const });
     oracle = compareInPython('check-numpy', [
       job('block', source, converted, 'block', ['x=float32[3,8]']),
@@ -166,8 +174,9 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
       job('block-mutant', source, mutantFile, 'block', ['x=float32[3,8]']),
       job('port', net, port, 'Net(width=4)', ['x=float32[2,4]']),
       job('wrong-port', net, wrongPort, 'Net(width=4)', ['x=float32[2,4]']),
-      ...MODELS.map((m) => ({ ...job(m.fixture, path.join(fixturesDir, m.fixture), convertedModel(m.fixture), m.entry, m.inputs), mode: 'eval' as const })),
+      ...MODELS.map((m) => ({ ...job(m.entry, path.join(fixturesDir, m.fixture), convertedModel(m.fixture), m.entry, m.inputs), mode: 'eval' as const })),
       { ...job('gpt-mutant', path.join(fixturesDir, GPT.fixture), gptMutant, GPT.entry, GPT.inputs), mode: 'eval' as const },
+      { ...job('cnn-mutant', path.join(fixturesDir, CNN.fixture), cnnMutant, CNN.entry, CNN.inputs), mode: 'eval' as const },
     ]);
   });
 
@@ -233,7 +242,7 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
 
   for (const { fixture, entry, inputs } of MODELS) {
     it(`calls the conversion of ${fixture} (${entry}) equivalent, prelude classes and loader included, as real NumPy agrees with PyTorch`, function () {
-      assert.ok(oracle.get(fixture)!.passed, oracle.get(fixture)!.detail);
+      assert.ok(oracle.get(entry)!.passed, oracle.get(entry)!.detail);
       const { status, report } = checkJson(path.join(fixturesDir, fixture), '--to', 'numpy', '--entry', entry, ...inputs.flatMap((i) => ['--input', i]));
       assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 1));
       assert.equal(status, 0);
@@ -248,5 +257,13 @@ describe('rosetta check --to numpy, against real NumPy and PyTorch', function ()
     assert.equal(status, 3);
     assert.deepEqual(report.firstDivergence?.target, { line: gptMutantLine, text: fs.readFileSync(gptMutant, 'utf8').split('\n')[gptMutantLine - 1].trim() });
     assert.match(report.firstDivergence!.target.text, /softmax\(\w+, axis=-2\)/);
+  });
+
+  it("calls a mutant of converted cnn.py (batch norm's epsilon) a mismatch at the first batch norm, as real NumPy disagrees", function () {
+    assert.equal(oracle.get('cnn-mutant')!.passed, false, 'real NumPy does not tell the mutant apart');
+    const { status, report } = checkJson(path.join(fixturesDir, CNN.fixture), '--to', 'numpy', '--target', cnnMutant, '--entry', CNN.entry, ...CNN.inputs.flatMap((i) => ['--input', i]));
+    assert.equal(report.verdict, 'mismatch', JSON.stringify(report, null, 1));
+    assert.equal(status, 3);
+    assert.match(report.firstDivergence!.source.text, /nn\.BatchNorm2d/);
   });
 });

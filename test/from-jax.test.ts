@@ -1,54 +1,20 @@
 // JAX / Flax NNX → PyTorch: conversions by the CLI, run in real PyTorch and compared with real JAX (rtol 1e-4,
 // atol 1e-5, eval mode) by test/python/from_jax_compare.py, the torch model filled by the file's load_flax_state.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jaxFunctions, jaxLayers } from '../server/src/catalogue/from-jax';
 import { modules, ops } from '../server/src/catalogue';
-import { outputDir, repoRoot, venvPython } from './support/python';
+import { outputDir, repoRoot } from './support/python';
+import { assertPassed, compareInPython as compareIn, convertFile, type Converted, type Job, type Result } from './support/reverse';
 import { initParser } from '../server/src/parser';
 import { InputError } from '../server/src/convert';
 import { convertJax } from '../server/src/reverse/convert-jax';
 
 const workDir = path.join(outputDir, 'from-jax');
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', name);
-
-interface Converted { status: number; stderr: string; file: string; code: string; errors: Array<{ line: number; message: string }>; warnings: string[] }
-
-/** `rosetta convert FILE [args] --out OUT --json`; with no args the source framework is detected from the imports. */
-function convert(source: string, out: string, args: string[] = []): Converted {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, out);
-  fs.rmSync(file, { force: true });
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, ...args, '--out', file, '--json'], { encoding: 'utf8' });
-  const diagnostics: Array<{ line: number; severity: string; message: string }> = run.stdout ? JSON.parse(run.stdout).diagnostics : [];
-  return {
-    status: run.status ?? -1, stderr: run.stderr, file, code: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '',
-    errors: diagnostics.filter((d) => d.severity === 'error'), warnings: diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message),
-  };
-}
-
-interface Job { id: string; kind: 'jax' | 'roundtrip'; entry: string; inputs: string[]; back_file: string; jax_file: string; torch_file?: string; statistics?: true }
-interface Result { id: string; passed: boolean; detail: string }
-
-function compareInPython(name: string, jobs: Job[]): Map<string, Result> {
-  const jobsFile = path.join(workDir, `${name}-jobs.json`);
-  const resultsFile = path.join(workDir, `${name}-results.json`);
-  fs.writeFileSync(jobsFile, JSON.stringify(jobs, null, 1));
-  fs.rmSync(resultsFile, { force: true });
-  execFileSync(venvPython(), [path.join(repoRoot, 'test', 'python', 'from_jax_compare.py'), jobsFile, resultsFile], {
-    stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, JAX_PLATFORMS: 'cpu', TF_CPP_MIN_LOG_LEVEL: '3', PYTHONWARNINGS: 'ignore' },
-  });
-  const results: Result[] = JSON.parse(fs.readFileSync(resultsFile, 'utf8')).cases;
-  return new Map(results.map((r) => [r.id, r]));
-}
-
-function assertPassed(results: Map<string, Result>, id: string) {
-  const r = results.get(id);
-  assert.ok(r, 'the oracle returned no result');
-  assert.ok(r.passed, r.detail);
-}
+const convert = (source: string, out: string, args: string[] = []) => convertFile(workDir, source, out, args);
+const compareInPython = (name: string, jobs: Job[]) => compareIn(workDir, name, jobs);
 
 const ROUND_TRIPS = [
   { file: 'mlp', entries: [

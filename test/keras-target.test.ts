@@ -1,33 +1,17 @@
 // The Keras 3 target: model fixtures converted by the CLI with --to keras, filled by the generated loader and compared
 // with real PyTorch in real Keras on the TensorFlow backend (rtol 1e-4, atol 1e-5); what is not converted is marked.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareInPython, outputDir, repoRoot, venvPython, type CompareResult } from './support/python';
+import { compareInPython, outputDir, repoRoot, type CompareResult } from './support/python';
+import { convertFile, loaderKeyError, writeTorchFile, type Converted } from './support/target-files';
 
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 const workDir = path.join(outputDir, 'keras-target');
 
-interface Converted { status: number; stdout: string; stderr: string; file: string; marked: string[] }
-
-function convertToKeras(source: string): Converted {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, path.basename(source).replace(/\.py$/, '_keras.py'));
-  fs.rmSync(file, { force: true });
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, '--to', 'keras', '--out', file, '--json'], { encoding: 'utf8' });
-  const diagnostics: Array<{ severity: string; message: string }> = run.stdout ? JSON.parse(run.stdout).diagnostics : [];
-  const marked = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.split(':')[0]))].sort();
-  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, file, marked };
-}
-
-/** A torch file written for one test. */
-function torchFile(name: string, text: string): string {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const convertToKeras = (source: string) => convertFile(source, 'keras', workDir);
+const torchFile = (name: string, text: string) => writeTorchFile(workDir, name, text);
 
 interface Entry { entry: string; inputs: string[]; mode?: 'eval' | 'train' }
 
@@ -108,42 +92,7 @@ describe('Keras target: semantics and the command line', function () {
 
   it('the converted model drops out only when called with training=True', function () {
     const c = convertToKeras(path.join(fixturesDir, 'torch/mlp.py'));
-    const script = [
-      'import importlib.util, numpy as np',
-      `spec = importlib.util.spec_from_file_location('m', ${JSON.stringify(c.file)})`,
-      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
-      'model = m.MLP(in_dim=4, hidden=8, out_dim=2, dropout=0.5)',
-      'x = np.ones((3, 4), np.float32)',
-      'for w in model.trainable_weights: w.assign(np.full(w.shape, 0.1, np.float32))',
-      'same = lambda a, b: bool(np.allclose(np.asarray(a), np.asarray(b)))',
-      'print(same(model(x), model(x)), same(model(x), model(x, training=True)))',
-    ].join('\n');
-    const out = execFileSync(venvPython(), ['-c', script], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' } });
-    assert.equal(out.trim(), 'True False');
-  });
-
-  it('marks what has no Keras equivalent yet in place', function () {
-    const source = torchFile('conv.py', ['import torch.nn.functional as F', '', 'def f(x, w):', '    return F.conv2d(x, w)', ''].join('\n'));
-    const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, '--to', 'keras'], { encoding: 'utf8' });
-    assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stdout, /return F\.conv2d\(x, w\) {2}# rosetta: not converted: torch\.nn\.functional\.conv2d: no Keras equivalent yet/);
-    assert.match(run.stderr, /conv\.py:4:12: error: torch\.nn\.functional\.conv2d: no Keras equivalent yet/);
-  });
-
-  it('the generated loader raises KeyError naming missing and unexpected keys', function () {
-    const c = convertToKeras(path.join(fixturesDir, 'torch/mlp.py'));
-    const script = [
-      'import importlib.util, numpy as np',
-      `spec = importlib.util.spec_from_file_location('m', ${JSON.stringify(c.file)})`,
-      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
-      'model = m.TinyMLP()',
-      "sd = {'fc1.weight': np.zeros((16, 8), np.float32), 'fc1.bias': np.zeros(16, np.float32), 'fc2.weight': np.zeros((3, 16), np.float32), 'extra': np.zeros(1)}",
-      'try:',
-      '    m.load_torch_state_dict(model, sd)',
-      'except KeyError as e:',
-      '    print(e)',
-    ].join('\n');
-    const out = execFileSync(venvPython(), ['-c', script], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' } });
+    const out = loaderKeyError(c.file, { KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' });
     assert.match(out, /missing \['fc2\.bias'\], unexpected \['extra'\]/);
   });
 });

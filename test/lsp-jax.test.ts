@@ -187,7 +187,7 @@ describe('language server on a JAX / Flax document', function () {
       assert.match(e.message, supported);
       return true;
     });
-    await refused(mlpUri, 'jax', /cannot convert to jax \(supported: torch, for a JAX \/ Flax document\)/);
+    await refused(mlpUri, 'jax', /cannot convert to jax \(supported: torch, for a JAX document\)/);
     await refused(torchUri, 'torch', /cannot convert to torch \(supported: jax, numpy, keras, for a PyTorch document\)/);
   });
 

@@ -5,29 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareInPython, outputDir, repoRoot, venvPython, type CompareResult } from './support/python';
+import { convertFile, loaderKeyError, writeTorchFile, type Converted } from './support/target-files';
 
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 const workDir = path.join(outputDir, 'numpy-target');
 
-interface Converted { status: number; stderr: string; file: string; marked: string[] }
-
-function convertToNumpy(source: string): Converted {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, path.basename(source).replace(/\.py$/, '_numpy.py'));
-  fs.rmSync(file, { force: true });
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, '--to', 'numpy', '--out', file, '--json'], { encoding: 'utf8' });
-  const diagnostics: Array<{ severity: string; message: string }> = run.stdout ? JSON.parse(run.stdout).diagnostics : [];
-  const marked = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.split(':')[0]))].sort();
-  return { status: run.status ?? -1, stderr: run.stderr, file, marked };
-}
-
-/** A torch file written for one test. */
-function torchFile(name: string, text: string): string {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const convertToNumpy = (source: string) => convertFile(source, 'numpy', workDir);
+const torchFile = (name: string, text: string) => writeTorchFile(workDir, name, text);
 
 /** Python lines that import a torch file as `t` and its NumPy conversion as `n`, with torch and numpy. */
 function importBoth(torchSource: string, numpyFile: string): string[] {
@@ -287,18 +271,7 @@ describe('NumPy target: semantics and the command line', function () {
 
   it('the generated loader raises KeyError naming missing and unexpected keys', function () {
     const c = convertToNumpy(path.join(fixturesDir, 'torch/mlp.py'));
-    const script = [
-      'import importlib.util, sys, numpy as np',
-      `spec = importlib.util.spec_from_file_location('m', ${JSON.stringify(c.file)})`,
-      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
-      'model = m.TinyMLP()',
-      "sd = {'fc1.weight': np.zeros((16, 8), np.float32), 'fc1.bias': np.zeros(16, np.float32), 'fc2.weight': np.zeros((3, 16), np.float32), 'extra': np.zeros(1)}",
-      'try:',
-      '    m.load_torch_state_dict(model, sd)',
-      'except KeyError as e:',
-      '    print(e)',
-    ].join('\n');
-    const out = execFileSync(venvPython(), ['-c', script], { encoding: 'utf8' });
+    const out = loaderKeyError(c.file);
     assert.match(out, /missing \['fc2\.bias'\], unexpected \['extra'\]/);
   });
 });

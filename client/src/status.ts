@@ -1,7 +1,7 @@
 // The status bar item: whether the language server runs, and a conversion in progress. Shown beside Python editors;
 // a click opens the output channel.
 import * as vscode from 'vscode';
-import { CONVERSION_TARGETS, TARGETS_BY_SOURCE, targetLabel } from '../../server/src/protocol';
+import { TARGETS_BY_SOURCE, targetLabel, type SourceFramework } from '../../server/src/protocol';
 import { Commands } from './commands';
 
 export type ServerState = 'starting' | 'running' | 'stopped';
@@ -10,7 +10,7 @@ const LOOKS: Record<ServerState, { text: string; tooltip: string }> = {
   starting: { text: '$(sync~spin) Rosetta', tooltip: 'Rosetta: starting the language server' },
   running: {
     text: '$(arrow-swap) Rosetta',
-    tooltip: `Rosetta: ready to convert PyTorch to ${CONVERSION_TARGETS.map(targetLabel).join(', ')}, and JAX / Flax to ${TARGETS_BY_SOURCE.jax.map(targetLabel).join(', ')} ("Rosetta: Convert to …")`,
+    tooltip: `Rosetta: ready to convert ${Object.entries(TARGETS_BY_SOURCE).map(([source, targets]) => `${targetLabel(source as SourceFramework)} to ${targets.map(targetLabel).join(', ')}`).join('; ')} ("Rosetta: Convert to …")`,
   },
   stopped: { text: '$(error) Rosetta', tooltip: 'Rosetta: the language server is not running; click for its output' },
 };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorch, InputError, type ConversionResult } from './convert';
-import { convertJax, detectFramework } from './reverse/convert-jax';
+import { convertToTorch, detectFramework } from './reverse/to-torch';
 import { CONVERSION_TARGETS, type ConversionTarget } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
@@ -15,7 +15,7 @@ import { runLanguageServer } from './lsp/connection';
 
 const USAGE = `usage:
   rosetta convert FILE --to jax|numpy [--from torch] [--out PATH] [--json]
-  rosetta convert FILE --from jax --to torch [--out PATH] [--json]   (--from: detected from the imports when absent)
+  rosetta convert FILE --from jax|keras --to torch [--out PATH] [--json]   (--from: detected from the imports when absent)
   rosetta check FILE --to jax|numpy --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
                 [--seed N] [--rtol R] [--atol A] [--train] [--json]
   rosetta coverage [--lowering] [--results FILE] [--json]
@@ -59,13 +59,13 @@ async function convertCommand(argv: string[]): Promise<number> {
   }
   // without --from, the source framework is the one the file imports
   const from = flags.from ?? detectFramework(text) ?? 'torch';
-  const to = flags.to ?? (from === 'jax' ? 'torch' : 'jax');
-  const fromJax = from === 'jax' && to === 'torch';
-  if (!fromJax && (!isTarget(to) || from !== 'torch')) throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to ${CONVERSION_TARGETS.join('|')}, --from jax --to torch)`);
+  const toTorch = from === 'jax' || from === 'keras';
+  const to = flags.to ?? (toTorch ? 'torch' : 'jax');
+  if (toTorch ? to !== 'torch' : !isTarget(to) || from !== 'torch') throw new UsageError(`conversion from ${from} to ${to} is not available yet (supported: --from torch --to ${CONVERSION_TARGETS.join('|')}, --from jax|keras --to torch)`);
   await initParser();
   let result: ConversionResult;
   try {
-    result = fromJax ? convertJax(text) : convertTorch(text, to as ConversionTarget);
+    result = toTorch ? convertToTorch(text, from) : convertTorch(text, to as ConversionTarget);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     process.stderr.write(`${file}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}; nothing was written\n`);

@@ -15,8 +15,8 @@ export const CONVERSION_TARGETS = ['jax', 'numpy', 'keras'] as const;
 export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
 
 /** What the converter writes from each framework it reads: a document offers the targets of the framework it is
- *  written in (detected from its imports, server/src/reverse/convert-jax.ts detectFramework; PyTorch without any). */
-export const TARGETS_BY_SOURCE = { torch: CONVERSION_TARGETS, jax: ['torch'] } as const;
+ *  written in (detected from its imports, server/src/reverse/to-torch.ts detectFramework; PyTorch without any). */
+export const TARGETS_BY_SOURCE = { torch: CONVERSION_TARGETS, jax: ['torch'], keras: ['torch'] } as const;
 export type SourceFramework = keyof typeof TARGETS_BY_SOURCE;
 /** Every framework some source converts to: `rosetta/convert`'s target. */
 export type Target = (typeof TARGETS_BY_SOURCE)[SourceFramework][number];

@@ -1,4 +1,4 @@
-"""The real-framework oracle for JAX / Flax NNX -> PyTorch conversions.
+"""The real-framework oracle for JAX / Flax NNX and Keras 3 -> PyTorch conversions.
 
 usage: python from_jax_compare.py JOBS.json RESULTS.json
 
@@ -9,6 +9,8 @@ JAX; `entry` is a function name or a constructor call written for the torch file
 - kind "roundtrip" (+ "torch_file", "jax_file"): a torch model, its JAX conversion filled by load_torch_state_dict,
   and the torch file converted back from that JAX file, filled by load_flax_state from the JAX model's state: the
   round-tripped model must reproduce the original torch outputs.
+- kind "keras" (+ "keras_file"): the Keras entry (KERAS_BACKEND=tensorflow, inference mode) and its torch conversion,
+  the torch model filled from the Keras model by the converted file's load_keras_weights(model, keras_model).
 "statistics": true marks a random draw: the mean and standard deviation of both sides are compared (atol 0.05).
 Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
 """
@@ -45,7 +47,7 @@ def run_back(model, inputs):
 
 
 def run_job(job, cache):
-    modules = {key: cache.setdefault(job[key], load(job[key], f'm{len(cache)}')) for key in ('torch_file', 'jax_file', 'back_file') if key in job}
+    modules = {key: cache.setdefault(job[key], load(job[key], f'm{len(cache)}')) for key in ('torch_file', 'jax_file', 'keras_file', 'back_file') if key in job}
     inputs = draw_inputs(job['inputs'], job.get('seed', 0))
     entry = job['entry']
     if job['kind'] == 'roundtrip':
@@ -53,6 +55,8 @@ def run_job(job, cache):
         flax_model = build_jax(modules['jax_file'], entry)
         modules['jax_file'].load_torch_state_dict(flax_model, state)
         actual = run_back(build_back(modules['back_file'], entry, flax_model), inputs)
+    elif job['kind'] == 'keras':
+        expected, actual = run_keras(modules['keras_file'], modules['back_file'], entry, inputs)
     elif '(' not in entry:
         expected = getattr(modules['jax_file'], entry)(*[jnp.asarray(x) for x in inputs])
         actual = run_back(lambda *args: getattr(modules['back_file'], entry)(*args), inputs)
@@ -64,6 +68,19 @@ def run_job(job, cache):
         # random draws: the distributions must agree, the numbers cannot
         return compare(statistics(expected), statistics(actual), 0.0, 0.05)
     return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5))
+
+
+def run_keras(keras_module, back_module, entry, inputs):
+    """A Keras function or model (called once, which builds it) and its torch conversion on the same inputs."""
+    if '(' not in entry:
+        expected = getattr(keras_module, entry)(*inputs)
+        return expected, run_back(lambda *args: getattr(back_module, entry)(*args), inputs)
+    keras_model = eval(entry, vars(keras_module))
+    expected = keras_model(*inputs)
+    model = eval(entry, vars(back_module))
+    back_module.load_keras_weights(model, keras_model)
+    model.eval()
+    return expected, run_back(model, inputs)
 
 
 def statistics(draw):

@@ -26,7 +26,7 @@ export interface ReverseCase {
   statistics?: true;
 }
 
-export interface JaxEntry {
+export interface ReverseEntry {
   sig: Signature;
   torch: TorchEmit;
   /** the catalogue op (server/src/catalogue/ops) this is the inverse of */
@@ -34,15 +34,15 @@ export interface JaxEntry {
   cases: ReverseCase[];
 }
 
-const isNone = (a: Arg | undefined) => !a || a.lit === null || a.text === 'None';
-const f32 = (shape: string, name = 'x', range = '') => `${name}=float32[${shape}]${range ? ':' + range : ''}`;
+export const isNone = (a: Arg | undefined) => !a || a.lit === null || a.text === 'None';
+export const f32 = (shape: string, name = 'x', range = '') => `${name}=float32[${shape}]${range ? ':' + range : ''}`;
 
 /** `name=value` unless the value is None. */
-function optional(name: string, a: Arg): string[] {
+export function optional(name: string, a: Arg): string[] {
   return isNone(a) ? [] : [`${name}=${a.text}`];
 }
 
-function call(fn: string, args: string[]): string {
+export function call(fn: string, args: string[]): string {
   return `${fn}(${args.join(', ')})`;
 }
 
@@ -60,7 +60,7 @@ function reduction(fn: string) {
 }
 
 /** An elementwise function of one array. */
-function unary(torchFn: string, op?: string, range = ''): [string, Omit<JaxEntry, 'sig'>] {
+export function unary(torchFn: string, op?: string, range = ''): [string, Omit<ReverseEntry, 'sig'>] {
   return [`(x)`, { torch: (a) => call(torchFn, [a.x.text]), op, cases: [{ jax: 'F(x)', inputs: [f32('3,4', 'x', range)] }] }];
 }
 
@@ -70,13 +70,13 @@ function tensorOperand(a: Arg): string {
 }
 
 /** JAX's `approximate` flag as torch's mode string. */
-function geluMode(a: Arg): string {
+export function geluMode(a: Arg): string {
   if (a.lit === true) return "'tanh'";
   if (a.lit === false) return "'none'";
   return `('tanh' if ${a.text} else 'none')`;
 }
 
-type Table = Record<string, [string, Omit<JaxEntry, 'sig'>]>;
+export type Table = Record<string, [string, Omit<ReverseEntry, 'sig'>]>;
 
 const NN: Table = {
   'jax.nn.relu': unary('torch.relu', 'relu'),
@@ -520,7 +520,7 @@ export const JAX_NOT_YET: Record<string, string> = {
   'flax.nnx.ConvTranspose': 'not converted yet (channels-last, with its own kernel layout)',
 };
 
-function entries(table: Table): Map<string, JaxEntry> {
+export function entries(table: Table): Map<string, ReverseEntry> {
   return new Map(Object.entries(table).map(([path, [params, rest]]) => [path, { ...rest, sig: parseSignature(`${path}${params}`) }]));
 }
 
@@ -579,8 +579,8 @@ const RANDOM: Table = {
 /** flax.nnx re-exports the jax.nn activations (nnx.relu is jax.nn.relu) */
 const NNX_ACTIVATIONS: Table = Object.fromEntries(Object.entries(NN).map(([path, entry]) => [path.replace('jax.nn.', 'flax.nnx.'), entry]));
 
-export const jaxFunctions: Map<string, JaxEntry> = new Map([...entries(NN), ...entries(NNX_ACTIVATIONS), ...entries(NUMPY), ...entries(POOLS), ...entries(RANDOM)]);
-export const jaxLayers: Map<string, JaxEntry> = entries(LAYERS);
+export const jaxFunctions: Map<string, ReverseEntry> = new Map([...entries(NN), ...entries(NNX_ACTIVATIONS), ...entries(NUMPY), ...entries(POOLS), ...entries(RANDOM)]);
+export const jaxLayers: Map<string, ReverseEntry> = entries(LAYERS);
 
 /** Array methods that are their jax.numpy function with the array first (`x.var(axis=0)` is `jnp.var(x, axis=0)`),
  *  converted by that function's entry; the others (reshape, T, shape, ...) are spelled as torch spells them. */

@@ -3,7 +3,7 @@
 // (diagnostics do without it: see diagnostics.ts).
 import { parsePython, type Edit, type Tree } from '../parser';
 import { convertTorch, type ConversionResult } from '../convert';
-import { convertJax, detectFramework } from '../reverse/convert-jax';
+import { convertToTorch, detectFramework } from '../reverse/to-torch';
 import { targetsFrom, type SourceFramework, type Target } from '../protocol';
 
 export interface Analysis {
@@ -59,10 +59,10 @@ export function primaryTarget(framework: SourceFramework): Target {
   return targetsFrom(framework)[0];
 }
 
-/** Converts with the engine that writes `target`: the reverse one for PyTorch, the PyTorch one for the others.
+/** Converts with the engine that writes `target`: the reverse one (JAX or Keras by the imports) for PyTorch, the PyTorch one for the others.
  *  Throws InputError where the text does not parse. */
 export function convertTo(text: string, target: Target): ConversionResult {
-  return target === 'torch' ? convertJax(text) : convertTorch(text, target);
+  return target === 'torch' ? convertToTorch(text) : convertTorch(text, target);
 }
 
 /** Conversion failures become data: half-typed code must never take the server down. By default, to the primary

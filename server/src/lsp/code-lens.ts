@@ -4,7 +4,7 @@
 import { Command, type CodeLens } from 'vscode-languageserver';
 import type { Node } from '../parser';
 import { moduleClassNames } from '../convert';
-import { flaxModuleClasses } from '../reverse/convert-jax';
+import { moduleClassesToTorch } from '../reverse/to-torch';
 import { CheckCommand, ConvertToJaxCommand, targetLabel, targetsFrom, type CheckCommandArgument, type ConvertParams, type SourceFramework } from '../protocol';
 import type { Analysis } from './analysis';
 import { rangeOf } from './ranges';
@@ -14,7 +14,7 @@ const DEFAULT_INPUT = 'float32[2,16]';
 
 export function moduleClassLenses(analysis: Analysis, uri: string): CodeLens[] {
   const root = analysis.tree.rootNode;
-  const modules = analysis.framework === 'jax' ? flaxModuleClasses(root) : moduleClassNames(root);
+  const modules = analysis.framework === 'torch' ? moduleClassNames(root) : moduleClassesToTorch(root, analysis.framework);
   return root.descendantsOfType('class_definition')
     .filter((c): c is Node => !!c && modules.has(c.childForFieldName('name')!.text))
     .flatMap((c) => lensesFor(c, uri, analysis.framework));

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { InputError } from '../convert';
 import { DEFAULT_RESULTS, SHIPPED_SUMMARY } from '../coverage';
-import { ALL_TARGETS, convertKind, targetsFrom, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
+import { ALL_TARGETS, convertKind, targetLabel, targetsFrom, type CheckParams, type RunModelParams, type RunModelResult, type CheckReport, type ConvertParams, type ConvertResult } from '../protocol';
 import { remoteRunner } from '../check/onnx/wire';
 import { AnalysisCache, type Analysis } from './analysis';
 import { convertHere, type WholeFileConverter } from './background';
@@ -94,8 +94,7 @@ export class RosettaServer {
     if (!analysis) throw new ResponseError(ErrorCodes.InvalidParams, `${textDocument.uri} is not open`);
     const targets = targetsFrom(analysis.framework);
     if (!targets.includes(target)) {
-      const source = analysis.framework === 'jax' ? 'a JAX / Flax document' : 'a PyTorch document';
-      throw new ResponseError(ErrorCodes.InvalidParams, `cannot convert to ${target} (supported: ${targets.join(', ')}, for ${source})`);
+      throw new ResponseError(ErrorCodes.InvalidParams, `cannot convert to ${target} (supported: ${targets.join(', ')}, for a ${targetLabel(analysis.framework)} document)`);
     }
     try {
       const { code, diagnostics, mappings } = convertRange(analysis, range, target);

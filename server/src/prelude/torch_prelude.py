@@ -1,4 +1,4 @@
-# Helpers that a file converted from JAX / Flax NNX to PyTorch may need, copied into it by section (only those it
+# Helpers that a file converted from JAX / Flax NNX or Keras to PyTorch may need, copied into it by section (only those it
 # uses, with their dependencies): "# --- NAME: DEPENDENCY, ..." starts a section. Read by server/src/reverse/prelude.ts.
 import numpy as np
 import torch
@@ -225,4 +225,107 @@ def load_flax_state(model, state):
     unexpected = sorted(set(flat) - used)
     if missing or unexpected:
         raise KeyError(f'the Flax state does not match the model: missing {missing}, unexpected {unexpected}')
+    return model
+
+# --- KerasDense
+class KerasDense(nn.LazyLinear):
+    """keras.layers.Dense with an activation: a lazy Linear (Keras too learns the input size at the first call)."""
+    cls_to_become = None  # stays a KerasDense once its weights exist, for the activation
+
+    def __init__(self, units, bias=True, activation=None):
+        super().__init__(units, bias=bias)
+        self.activation = activation
+
+    def forward(self, x):
+        return self.activation(super().forward(x))
+
+# --- KerasLayerNormalization
+class KerasLayerNormalization(nn.modules.lazy.LazyModuleMixin, nn.Module):
+    """keras.layers.LayerNormalization over the last axis, whose size it learns at the first call, as Keras does."""
+
+    def __init__(self, eps=1e-3, scale=True, center=True):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.UninitializedParameter() if scale else None
+        self.bias = nn.UninitializedParameter() if center else None
+
+    def initialize_parameters(self, x):
+        if self.has_uninitialized_params():
+            with torch.no_grad():
+                for param, start in ((self.weight, 1.0), (self.bias, 0.0)):
+                    if param is not None:
+                        param.materialize(x.shape[-1:])
+                        param.fill_(start)
+
+    def forward(self, x):
+        return nn.functional.layer_norm(x, x.shape[-1:], self.weight, self.bias, self.eps)
+
+# --- KerasConv2D: ChannelsLast
+class KerasConv2D(ChannelsLast, nn.LazyConv2d):
+    """keras.layers.Conv2D: channels-last (N, H, W, C) in and out, its input channels learnt at the first call as in
+    Keras, its activation applied after; load_keras_weights turns the [kh, kw, in, out] kernel into torch's
+    [out, in, kh, kw]."""
+    cls_to_become = None  # stays a KerasConv2D once its weights exist, for the layout and the activation
+
+    def __init__(self, filters, kernel_size, activation=None, **options):
+        super().__init__(filters, kernel_size, **options)
+        self.activation = activation
+
+    def _get_in_channels(self, x):
+        return x.shape[-1]
+
+    def forward(self, x):
+        y = super().forward(x)
+        return y if self.activation is None else self.activation(y)
+
+# --- load_keras_weights
+# torch layer -> {torch tensor: (Keras variable attribute, converter to torch's layout)}; other tensors (add_weight
+# parameters) have the attribute's name. The file's own helper layers are matched by name, torch's by isinstance.
+_KERAS_HELPER_LAYOUTS = {
+    'KerasLayerNormalization': {'weight': ('gamma', None), 'bias': ('beta', None)},
+}
+_KERAS_LAYOUTS = {
+    nn.Linear: {'weight': ('kernel', lambda w: w.T), 'bias': ('bias', None)},
+    nn.Embedding: {'weight': ('embeddings', None)},
+    nn.Conv2d: {'weight': ('kernel', lambda w: np.transpose(w, (3, 2, 0, 1))), 'bias': ('bias', None)},
+}
+
+
+def _keras_slots(module, layer, prefix, out):
+    """Each torch parameter and buffer with the Keras variable of the same place: [(torch path, tensor, variable, convert)]."""
+    layouts = _KERAS_HELPER_LAYOUTS.get(type(module).__name__)
+    if layouts is None:
+        layouts = next((rules for kind, rules in _KERAS_LAYOUTS.items() if isinstance(module, kind)), {})
+    for name, tensor in list(module.named_parameters(recurse=False)) + list(module.named_buffers(recurse=False)):
+        attribute, convert = layouts.get(name, (name, None))
+        out.append((prefix + name, tensor, getattr(layer, attribute, None), convert))
+    for name, child in module.named_children():
+        sub = layer[int(name)] if isinstance(layer, (list, tuple)) else getattr(layer, name, None)
+        _keras_slots(child, sub, f'{prefix}{name}.', out)
+    return out
+
+
+def load_keras_weights(model, keras_model):
+    """Fills the torch `model` in place from the Keras model (or layer) it was converted from, built (called once).
+    Keras 3 names its variables by layer names (dense_1/kernel), not by the attributes that hold the layers, so the
+    Keras model itself is the key: each torch layer takes the variables of the Keras layer under the same attribute.
+    Dense kernels are transposed ([in, out] -> [out, in]); lazy torch layers take the Keras shapes. A mismatch raises
+    KeyError naming the torch tensors without a Keras variable and the Keras variables left over."""
+    used, missing = set(), []
+    for path, tensor, variable, convert in _keras_slots(model, keras_model, '', []):
+        if variable is None or not hasattr(variable, 'numpy'):
+            missing.append(path)
+            continue
+        value = np.asarray(variable.numpy())
+        value = convert(value) if convert else value
+        if isinstance(tensor, nn.parameter.UninitializedParameter):
+            tensor.materialize(value.shape)
+        if tuple(value.shape) != tuple(tensor.shape):
+            raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape} from {variable.path}')
+        with torch.no_grad():
+            tensor.copy_(torch.as_tensor(np.array(value)).to(tensor.dtype))
+        used.add(id(variable))
+    unexpected = sorted(v.path for v in keras_model.weights if id(v) not in used)
+    if missing or unexpected:
+        raise KeyError(f'the Keras model does not match the torch model: missing {sorted(missing)}, unexpected {unexpected}')
     return model

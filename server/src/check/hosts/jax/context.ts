@@ -4,7 +4,7 @@
 // 64 bits and makes them the defaults. In both, Python scalars are weakly typed and take the array's dtype where it is
 // at least as wide (NumPy 2, NEP 50).
 import {
-  BuiltinFunction, HostObject, PyList, PyTuple, numberOf, pyError, typeName, type Value,
+  BuiltinFunction, HostObject, PyList, PyRange, PyTuple, numberOf, pyError, typeName, type Value,
 } from '../../interp';
 import type { DType } from '../../onnx/tensor';
 import type { WeightSource } from '../../trace/host';
@@ -124,10 +124,11 @@ export class JaxContext {
     return dtype ? ops.cast(this.t, sym, dtype) : sym;
   }
 
-  /** Python numbers and (nested) lists as constants; lists that hold arrays stack them. */
+  /** Python numbers, ranges and (nested) lists as constants; lists that hold arrays stack them. */
   private literal(value: Value): Sym {
     const n = numberOf(value);
     if (n) return ops.scalar(this.t, n.value, this.policy.kindDefaults[typeof value === 'boolean' ? 0 : n.isFloat ? 2 : 1]);
+    if (value instanceof PyRange) return ops.fromValues(this.t, Array.from({ length: value.length }, (_, i) => value.at(i)), [value.length], this.policy.kindDefaults[1]);
     if (!(value instanceof PyList || value instanceof PyTuple)) throw pyError('TypeError', `expected an array-like, not ${typeName(value)}`);
     const parts = value.items.map((item) => this.toSym(item));
     if (!parts.length) return ops.fromValues(this.t, [], [0], this.floatDType);

@@ -3,7 +3,8 @@
 // NumPy's dtype policy (64-bit defaults: float64 for Python floats and lists of them, int64 for integers), and arrays
 // are mutable: `x[k] = v` and `x += y` update x, and views follow the updates of what they view (views.ts). Model
 // inputs keep their dtypes. NumPy code is inference code: the host refuses training mode.
-import { BuiltinFunction, HostObject, PyDict, PyList, PyModule, type Kwargs, type Value } from '../../interp';
+import { BuiltinFunction, HostObject, PyDict, PyList, PyModule, pyError, type Kwargs, type Value } from '../../interp';
+import { bindArgs, isNone, isSequence, toInt, toInts } from '../../trace/args';
 import type { TraceHost, WeightSource } from '../../trace/host';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym, type Tracer } from '../../trace/tracer';
@@ -37,6 +38,8 @@ export function createNumpyHost(tracer: Tracer, options: { weights: WeightSource
   attrs.set('asarray', new HostObject('numpy.asarray', { call: (args, kwargs) => asArray(ctx, numpy.functions.asarray, args, kwargs) }));
   attrs.set('ascontiguousarray', new HostObject('numpy.ascontiguousarray', { call: (args, kwargs) => contiguous(ctx, views, numpy.functions.asarray, args, kwargs) }));
   attrs.set('vectorize', new HostObject('numpy.vectorize', { call: ([pyfunc], kwargs) => vectorize(ctx, pyfunc, kwargs) }));
+  const windowView = new HostObject('numpy.lib.stride_tricks.sliding_window_view', { call: (args, kwargs) => slidingWindowView(ctx, views, args, kwargs) });
+  attrs.set('lib', new PyModule('numpy.lib', new Map([['stride_tricks', new PyModule('numpy.lib.stride_tricks', new Map([['sliding_window_view', windowView]]))]])));
   const module = frameworkModule(new PyModule('numpy', attrs), new Map());
   return {
     tracer,
@@ -83,6 +86,38 @@ function contiguous(ctx: JaxContext, views: ArrayViews, convert: Fn, args: Value
   if (!array || (dtype !== null && ctx.dtypeOf(dtype) !== array.sym.dtype)) return convert(args, kwargs);
   return views.contiguous(array);
 }
+
+/** np.lib.stride_tricks.sliding_window_view(x, window_shape, axis=None): each windowed axis of size n becomes its
+ *  n - w + 1 window positions, and the windows' w elements follow as new last axes, in the order of `axis`. One Gather
+ *  per axis with the index grid position + offset; a view of x, as in NumPy. */
+function slidingWindowView(ctx: JaxContext, views: ArrayViews, args: Value[], kwargs: Kwargs): Value {
+  const a = bindArgs('sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False)', args, kwargs);
+  const windowShape = isSequence(a.window_shape) ? toInts(a.window_shape) : [toInt(a.window_shape)];
+  const windows = (x: Sym): Sym => {
+    const rank = x.shape.length;
+    const axes = isNone(a.axis) ? x.shape.map((_, i) => i) : (isSequence(a.axis) ? toInts(a.axis) : [toInt(a.axis)]).map((axis) => (axis < 0 ? axis + rank : axis));
+    if (axes.length !== windowShape.length) throw pyError('ValueError', 'Must provide matching length window_shape and axis');
+    if (new Set(axes).size !== axes.length || axes.some((axis) => axis < 0 || axis >= rank)) throw new NotLowered('numpy.lib.stride_tricks.sliding_window_view', 'with repeated or out-of-range axes');
+    // what each axis of the result is: an axis of x (its window positions) or the k-th window's elements
+    const layout: Array<{ axis: number } | { window: number }> = x.shape.map((_, axis) => ({ axis }));
+    let result = x;
+    axes.forEach((axis, k) => {
+      const w = windowShape[k], count = x.shape[axis] - w + 1;
+      if (count < 1) throw pyError('ValueError', 'window shape cannot be larger than input array shape');
+      const grid = Array.from({ length: count * w }, (_, i) => Math.floor(i / w) + (i % w));
+      const at = layout.findIndex((d) => 'axis' in d && d.axis === axis);
+      result = ops.gather(ctx.t, result, ops.fromValues(ctx.t, grid, [count, w], 'int64'), at);
+      layout.splice(at + 1, 0, { window: k });
+    });
+    const positions = layout.map((d, i) => ({ d, i }));
+    const perm = [...positions.filter(({ d }) => 'axis' in d), ...positions.filter(({ d }) => 'window' in d).sort((p, q) => windowIndex(p.d) - windowIndex(q.d))].map(({ i }) => i);
+    return ops.transpose(ctx.t, result, perm);
+  };
+  const base = views.arrayOf(a.x);
+  return base ? views.view(base, windows) : ctx.wrap(windows(ctx.toSym(a.x)));
+}
+
+const windowIndex = (d: { axis: number } | { window: number }) => ('window' in d ? d.window : -1);
 
 /** np.vectorize of a `math` function with an elementwise op: that op over arrays, in the first of `otypes`. ONNX
  *  Runtime has no float64 kernel for some (Erf): those compute in float32, within float32 rounding of NumPy. */

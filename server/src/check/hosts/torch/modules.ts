@@ -9,6 +9,7 @@ import {
 } from '../../interp';
 import { bindArgs, isNone, items, toBool, toInt, toInts, toNumber, type BoundArgs } from '../../trace/args';
 import type { InitHint } from '../../trace/host';
+import type { DType } from '../../onnx/tensor';
 import * as ops from '../../trace/ops';
 import { DataDependent, NotLowered, type Sym, type Tracer } from '../../trace/tracer';
 import { tensorArg } from './functions';
@@ -231,8 +232,8 @@ export function addParameter(self: PyInstance, c: TorchContext, name: string, sh
   setModuleAttribute(self, name, parameter(c, `${self.cls.name}.${name}`, shape, init));
 }
 
-function addBuffer(self: PyInstance, c: TorchContext, name: string, shape: readonly number[], init: InitHint): void {
-  stateOf(self).buffers.set(name, { tensor: c.placeholder(`${self.cls.name}.${name}`, shape, 'float32', init), persistent: true });
+function addBuffer(self: PyInstance, c: TorchContext, name: string, shape: readonly number[], init: InitHint, dtype: DType = 'float32'): void {
+  stateOf(self).buffers.set(name, { tensor: c.placeholder(`${self.cls.name}.${name}`, shape, dtype, init), persistent: true });
 }
 
 export const fanIn = (n: number): InitHint => ({ kind: 'fanIn', fanIn: n });
@@ -291,6 +292,8 @@ function normLayer(kind: 'batch' | 'instance' | 'group' | 'layer', spatialRank =
       if ((kind === 'batch' || kind === 'instance') && toBool(a.track_running_stats)) {
         addBuffer(self, c, 'running_mean', shape, { kind: 'normal' });
         addBuffer(self, c, 'running_var', shape, { kind: 'positive' });
+        // in torch's state_dict too: a port's loader may expect it
+        if (kind === 'batch') addBuffer(self, c, 'num_batches_tracked', [], { kind: 'zeros' }, 'int64');
       }
     },
     forward: (self, x, c) => {
