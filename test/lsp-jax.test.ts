@@ -9,7 +9,7 @@ import {
   DiagnosticSeverity, ErrorCodes, ResponseError,
   type CodeAction, type CodeLens, type CreateFile, type InitializeResult, type Position, type TextDocumentEdit, type TextEdit,
 } from 'vscode-languageserver/node';
-import { CONVERSION_TARGETS, ConvertRequestMethod, ConvertToJaxCommand, convertKind, targetLabel, type ConvertParams, type ConvertResult } from '../server/src/protocol';
+import { CheckRequestMethod, CONVERSION_TARGETS, ConvertRequestMethod, ConvertToJaxCommand, convertKind, targetLabel, type ConvertParams, type ConvertResult } from '../server/src/protocol';
 import { diffViewModel } from '../client/src/view-model';
 import { repoRoot } from './support/python';
 import { TestClient } from './support/lsp-client';
@@ -189,6 +189,14 @@ describe('language server on a JAX / Flax document', function () {
     });
     await refused(mlpUri, 'jax', /cannot convert to jax \(supported: torch, for a JAX document\)/);
     await refused(torchUri, 'torch', /cannot convert to torch \(supported: jax, numpy, keras, for a PyTorch document\)/);
+  });
+
+  it('rosetta/check refuses a JAX document with the reason: the check runs from PyTorch only', async function () {
+    await assert.rejects(client.connection.sendRequest(CheckRequestMethod, { textDocument: { uri: mlpUri }, entry: 'MLP(din=6, dmid=16, dout=5)', inputs: ['x=float32[2,6]'] }), (e: ResponseError<unknown>) => {
+      assert.equal(e.code, ErrorCodes.InvalidParams);
+      assert.match(e.message, /the check runs from PyTorch only today; this is a JAX document/);
+      return true;
+    });
   });
 
   it('keeps offering a PyTorch document exactly its targets, and no PyTorch', async function () {

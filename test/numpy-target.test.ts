@@ -149,7 +149,7 @@ describe('NumPy target: model fixtures against real PyTorch', function () {
 });
 
 describe('NumPy target: semantics and the command line', function () {
-  it('keeps torch in-place semantics through views and copies, and promotes dtypes as torch does', function () {
+  it('keeps torch in-place semantics through views, copies and same-dtype casts, and promotes dtypes as torch does', function () {
     const source = torchFile('inplace.py', [
       'import torch',
       '',
@@ -168,6 +168,15 @@ describe('NumPy target: semantics and the command line', function () {
       '    z.mul_(2.0)',
       '    return x, y, z',
       '',
+      'def same_dtype_casts_alias(x):',
+      '    y = x.float()',
+      '    y.add_(1.0)',
+      '    z = x.to(torch.float32)',
+      '    z.mul_(2.0)',
+      '    w = x.double()',
+      '    w.add_(3.0)',
+      '    return x, y, z, w',
+      '',
       'def promote(x, i):',
       '    return x * 2.5, i * 2, (x > 0).float() + 1, x.sum(dim=1, keepdim=True), torch.where(x > 0, x, 0.0)',
       '',
@@ -181,6 +190,7 @@ describe('NumPy target: semantics and the command line', function () {
       { id: 'views', torch_file: source, jax_file: c.file, entry: 'bump_first_row', inputs: ['x=float32[3,4]'], target: 'numpy' },
       { id: 'promotion', torch_file: source, jax_file: c.file, entry: 'promote', inputs: ['x=float32[3,4]', 'i=int64[3]:0..9'], target: 'numpy' },
       { id: 'copies', torch_file: source, jax_file: c.file, entry: 'clone_is_a_copy', inputs: ['x=float32[3,4]'], target: 'numpy' },
+      { id: 'casts to the same dtype', torch_file: source, jax_file: c.file, entry: 'same_dtype_casts_alias', inputs: ['x=float32[3,4]'], target: 'numpy' },
     ]);
     for (const r of results.values()) assert.ok(r.passed, `${r.id}: ${r.detail}`);
   });

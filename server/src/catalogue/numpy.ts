@@ -186,6 +186,15 @@ function float32ByDefault(jax: JaxEmit): JaxEmit {
   return (a, e) => numpy(a.dtype.lit === null ? { ...a, dtype: { text: 'np.float32' } } : a, e);
 }
 
+/** Casts that return the tensor itself when it already has the dtype (x.float() of a float32 x, x.to(x.dtype)), so
+ *  that an in-place update of the result updates x: astype(..., copy=False) does the same in NumPy. */
+const SELF_WHEN_SAME_DTYPE = ['float', 'double', 'half', 'long', 'int', 'short', 'char', 'byte', 'bool', 'to', 'type_as'];
+
+function selfWhenSameDtype(jax: JaxEmit): JaxEmit {
+  const numpy = translated(jax);
+  return (a, e) => numpy(a, e).replace(/(\.astype\((?:[^()]|\([^()]*\))*)\)$/, '$1, copy=False)');
+}
+
 /** torch.tensor: an explicit dtype as given, else the prelude's inference (Python floats are float32 in torch). */
 const tensor: JaxEmit = (a, e) => (a.dtype.lit === null ? e.call(e.helper('tensor'), [a.data]) : e.call('np.array', [a.data], { dtype: a.dtype }));
 
@@ -244,7 +253,9 @@ const spellingOf = (jaxSpelling: string) => jaxSpelling.replace(/\bjnp\./g, 'np.
 export function addNumpyEmitters(ops: OpEntry[], modules: ModuleEntry[]) {
   const translatedOps = new Set(TRANSLATED_OPS);
   for (const op of ops) {
-    const own = OWN_OPS[op.name] ?? (FLOAT32_BY_DEFAULT.includes(op.name) ? float32ByDefault(op.jax) : undefined);
+    const own = OWN_OPS[op.name]
+      ?? (FLOAT32_BY_DEFAULT.includes(op.name) ? float32ByDefault(op.jax) : undefined)
+      ?? (SELF_WHEN_SAME_DTYPE.includes(op.name) ? selfWhenSameDtype(op.jax) : undefined);
     if (!own && !translatedOps.has(op.name)) continue;
     op.numpy = own ?? translated(op.jax);
     op.numpySpelling = OWN_SPELLINGS[op.name] ?? spellingOf(op.jaxSpelling);
