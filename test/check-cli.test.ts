@@ -93,7 +93,7 @@ describe('rosetta check: the command line', function () {
     assert.equal(report.unsupported[0].line, 12);
   });
 
-  it('rejects bad usage with exit 2: a bad input spec, a missing entry', function () {
+  it('rejects bad usage with exit 2: a bad input spec, a missing entry, a source in another framework', function () {
     const file = write('net.py', TORCH_NET);
     const badSpec = rosetta(file, '--entry', 'Net()', '--input', 'x=float33[2,4]');
     assert.equal(badSpec.status, 2);
@@ -104,5 +104,8 @@ describe('rosetta check: the command line', function () {
     const unknownTarget = rosetta(file, '--to', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
     assert.equal(unknownTarget.status, 2);
     assert.match(unknownTarget.stderr, /the check is available from torch to jax\|numpy/);
+    const jaxSource = rosetta(path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py'), '--entry', 'MLP()', '--input', 'x=float32[2,6]');
+    assert.equal(jaxSource.status, 2);
+    assert.match(jaxSource.stderr, /the check runs from PyTorch only today; .*mlp\.py is a JAX file/);
   });
 });

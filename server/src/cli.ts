@@ -6,7 +6,7 @@ import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorch, InputError, type ConversionResult } from './convert';
 import { convertToTorch, detectFramework } from './reverse/to-torch';
-import { CONVERSION_TARGETS, type ConversionTarget } from './protocol';
+import { CONVERSION_TARGETS, targetLabel, type ConversionTarget } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
 import { coverageReport, readLoweringTable } from './coverage';
@@ -121,6 +121,8 @@ async function checkCommand(argv: string[]): Promise<number> {
   const source = readSource(positional[0]);
   const target = typeof flags.target === 'string' ? readSource(flags.target) : undefined;
   if (source === undefined || (typeof flags.target === 'string' && target === undefined)) return 2;
+  const framework = detectFramework(source);
+  if (framework && framework !== 'torch') throw new UsageError(`the check runs from PyTorch only today; ${positional[0]} is a ${targetLabel(framework)} file`);
   await initParser();
   let report: CheckReport;
   try {
