@@ -174,13 +174,13 @@ def run_job(job, cache):
     return compare(expected, actual, job.get('rtol', 1e-4), job.get('atol', 1e-5), exact_dtype=numpy_target)
 
 
-def main(jobs_path, results_path):
+def run_jobs(jobs_path, results_path, run):
+    """Runs every job with run(job, cache) -> (passed, detail, max abs error) and writes the results."""
     torch.set_num_threads(1)
-    jobs = json.load(open(jobs_path))
     cache, results = {}, []
-    for job in jobs:
+    for job in json.load(open(jobs_path)):
         try:
-            passed, detail, worst = run_job(job, cache)
+            passed, detail, worst = run(job, cache)
         except Exception as exc:  # a case that cannot run is a failing case, with its reason
             passed, detail, worst = False, f'{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}', None
         results.append({'id': job['id'], 'passed': passed, 'detail': detail, 'maxAbs': worst})
@@ -188,4 +188,4 @@ def main(jobs_path, results_path):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:3])
+    run_jobs(sys.argv[1], sys.argv[2], run_job)

@@ -14,10 +14,8 @@ JAX; `entry` is a function name or a constructor call written for the torch file
 "statistics": true marks a random draw: the mean and standard deviation of both sides are compared (atol 0.05).
 Results: {"cases": [{"id", "passed", "detail", "maxAbs"}]}.
 """
-import json
 import os
 import sys
-import traceback
 
 import jax.numpy as jnp
 import numpy as np
@@ -25,7 +23,7 @@ import torch
 from flax import nnx
 
 sys.path.insert(0, os.path.dirname(__file__))
-from compare import compare, draw_inputs, load, run_torch, with_rngs  # noqa: E402
+from compare import compare, draw_inputs, load, run_jobs, run_torch, with_rngs  # noqa: E402
 
 
 def build_jax(module, entry):
@@ -88,17 +86,5 @@ def statistics(draw):
     return np.array([values.mean(), values.std()])
 
 
-def main(jobs_path, results_path):
-    torch.set_num_threads(1)
-    cache, results = {}, []
-    for job in json.load(open(jobs_path)):
-        try:
-            passed, detail, worst = run_job(job, cache)
-        except Exception as exc:  # a case that cannot run is a failing case, with its reason
-            passed, detail, worst = False, f'{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}', None
-        results.append({'id': job['id'], 'passed': passed, 'detail': detail, 'maxAbs': worst})
-    json.dump({'cases': results}, open(results_path, 'w'), indent=1)
-
-
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2])
+    run_jobs(sys.argv[1], sys.argv[2], run_job)
