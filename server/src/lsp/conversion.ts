@@ -44,10 +44,12 @@ export function convertRange(analysis: Analysis, range?: Range, target = primary
  *  primary target); and while the file does not parse, that of the statement on its own (so hover keeps working in
  *  the parts of a half-typed file that parse). */
 export function conversionAround(analysis: Analysis, row: number, statements?: StatementConversions, target = primaryTarget(analysis.framework)): ConversionResult | undefined {
-  const editing = statements && !analysis.converted && !analysis.tree.rootNode.hasError;
-  // `statements` holds the primary target's conversions; another target's, while editing, comes from the statement on its own
-  if (editing && target === primaryTarget(analysis.framework)) return statements.around(analysis, row);
-  const whole = editing ? undefined : analysis.conversionTo(target);
+  const parses = !analysis.tree.rootNode.hasError;
+  const primary = target === primaryTarget(analysis.framework);
+  // another target's always comes from the statement's own conversion: converting the whole file once per target
+  // for hover costs ~150 ms per target on 2,000 lines, and the statement is what hover shows
+  if (statements && parses && (!primary || !analysis.converted)) return statements.around(analysis, row, target);
+  const whole = statements && parses ? undefined : analysis.conversionTo(target);
   if (whole && !(whole instanceof Error)) return whole;
   const statement = topLevel(analysis.tree).find((s) => s.startPosition.row <= row && row <= s.endPosition.row);
   if (!statement || statement.hasError) return undefined;
@@ -93,6 +95,7 @@ function documentLine(documentRows: number[], fragmentLine: number): number {
 export class StatementConversions {
   private byFragment = new Map<string, ConversionResult>();
   private planned?: { analysis: Analysis; fragments: StatementFragment[] };
+  private otherTargets: { analysis?: Analysis; byKey: Map<string, ConversionResult> } = { byKey: new Map() };
 
   /** How many statements of() would convert afresh: the size of the work an edit left. */
   unconverted(analysis: Analysis): number {
@@ -105,14 +108,18 @@ export class StatementConversions {
     for (const { key, text } of this.unconvertedFragments(analysis).slice(0, limit)) this.byFragment.set(key, primaryConversion(analysis, text));
   }
 
-  /** The conversion of the top-level statement around a row, with the file's imports, in document lines: what hover
-   *  reads until the whole file's conversion is there. Undefined outside any statement, or where it does not parse. */
-  around(analysis: Analysis, row: number): ConversionResult | undefined {
+  /** The conversion of the top-level statement around a row to `target`, with the file's imports, in document lines:
+   *  what hover reads for the primary target until the whole file's conversion is there, and for the other targets
+   *  always. Undefined outside any statement, or where it does not parse. */
+  around(analysis: Analysis, row: number, target = primaryTarget(analysis.framework)): ConversionResult | undefined {
     const found = this.fragmentsOf(analysis).find(({ statement }) => statement.startRow <= row && row <= statement.endRow);
     if (!found) return undefined;
+    const primary = target === primaryTarget(analysis.framework);
+    const cache = primary ? this.byFragment : this.otherTargetsOf(analysis);
+    const key = primary ? found.key : `${target}\n${found.key}`;
     try {
-      const result = this.byFragment.get(found.key) ?? primaryConversion(analysis, found.text);
-      this.byFragment.set(found.key, result);
+      const result = cache.get(key) ?? convertTo(found.text, target);
+      cache.set(key, result);
       return inDocumentLines(result, found.documentRows);
     } catch (e) {
       if (e instanceof InputError) return undefined;
@@ -133,6 +140,15 @@ export class StatementConversions {
     });
     this.byFragment = seen;
     return found.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** The other targets' statement conversions, forgetting those of statements the document no longer has. */
+  private otherTargetsOf(analysis: Analysis): Map<string, ConversionResult> {
+    if (this.otherTargets.analysis === analysis) return this.otherTargets.byKey;
+    const current = new Set(this.fragmentsOf(analysis).map((f) => f.key));
+    const kept = [...this.otherTargets.byKey].filter(([key]) => current.has(key.slice(key.indexOf('\n') + 1)));
+    this.otherTargets = { analysis, byKey: new Map(kept) };
+    return this.otherTargets.byKey;
   }
 
   private unconvertedFragments(analysis: Analysis): StatementFragment[] {
