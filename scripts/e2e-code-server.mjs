@@ -107,11 +107,15 @@ function hasFinalVerdict() {
   return !!text && !text.startsWith('checking');
 }
 
-/** Right-clicks the line the cursor is on and picks "Convert to JAX" from the editor's context menu. */
+/** Right-clicks the line the cursor is on and picks "Convert to JAX" from the editor's context menu, which offers
+ *  the PyTorch file's targets and not the conversion to PyTorch. */
 async function convertFromContextMenu(page) {
   await page.locator('.monaco-editor .view-line', { hasText: CURSOR_LINE_TEXT }).click({ button: 'right' });
   const item = page.getByRole('menuitem', { name: 'Convert to JAX', exact: true });
   await item.waitFor({ timeout: 30_000 });
+  // a PyTorch file is offered its own targets only (the rosetta.framework context key)
+  if (!(await page.getByRole('menuitem', { name: 'Convert to Keras', exact: true }).count())) throw new Error('the context menu lacks "Convert to Keras"');
+  if (await page.getByRole('menuitem', { name: 'Convert to PyTorch', exact: true }).count()) throw new Error('the context menu of a PyTorch file offers "Convert to PyTorch"');
   // a menu item ignores mouse-ups for 100 ms after it is shown (so that releasing the right button picks nothing)
   await page.waitForTimeout(500);
   await item.click();

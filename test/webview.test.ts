@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ALL_COMMANDS, Commands, convertCommand } from '../client/src/commands';
+import { ALL_COMMANDS, Commands, convertCommand, FRAMEWORK_CONTEXT_KEY } from '../client/src/commands';
 import { RUN_CHECK_TOOLTIP } from '../client/src/diff-html';
 import type { CheckExtensionMessage, CheckReport, CheckViewModel } from '../client/src/check-messages';
 import type { DiffViewModel, ExtensionMessage } from '../client/src/messages';
@@ -14,7 +14,7 @@ import { conversionScope, topLevelStatements, type Selection } from '../client/s
 import { diffViewModel } from '../client/src/view-model';
 import { convertTorchToJax } from '../server/src/convert';
 import { initParser } from '../server/src/parser';
-import { ALL_TARGETS, ConvertToJaxCommand, type ConvertResult } from '../server/src/protocol';
+import { ALL_TARGETS, ConvertToJaxCommand, detectFramework, sourcesOf, type ConvertResult } from '../server/src/protocol';
 import { analyze } from '../server/src/lsp/analysis';
 import { convertRange, statementsFor } from '../server/src/lsp/conversion';
 import { alignLines, calleeOf, targetLineOf } from '../webview/align';
@@ -87,14 +87,28 @@ describe('extension manifest', function () {
     assert.ok(registered.includes(ConvertToJaxCommand));
   });
 
-  it('offers every target\'s conversions (from PyTorch and from JAX) in the palette and the editor context menu of Python files only, the check in the palette', function () {
+  it("offers a Python file its own framework's conversions (rosetta.framework) in the palette and the editor context menu, the check in the palette", function () {
     for (const menu of ['commandPalette', 'editor/context']) {
       const entries = manifest.contributes.menus[menu];
       const checkToo = menu === 'commandPalette' ? [Commands.check] : [];
       const conversions = ALL_TARGETS.flatMap((target) => [convertCommand(target, false), convertCommand(target, true)]);
       assert.deepEqual(entries.map((e) => e.command), [...conversions, ...checkToo], menu);
-      for (const entry of entries) assert.equal(entry.when, 'editorLangId == python');
+      const when = new Map(entries.map((e) => [e.command, e.when]));
+      for (const target of ALL_TARGETS) {
+        const expected = `editorLangId == python && ${FRAMEWORK_CONTEXT_KEY} =~ /^(${sourcesOf(target).join('|')})$/`;
+        for (const file of [false, true]) assert.equal(when.get(convertCommand(target, file)), expected, `${menu}: ${target}`);
+      }
+      if (checkToo.length) assert.equal(when.get(Commands.check), 'editorLangId == python');
     }
+  });
+
+  it('takes a file for the framework its imports name, PyTorch where they name none, as the server does', function () {
+    assert.equal(detectFramework('import torch.nn as nn\nimport numpy as np\n'), 'torch');
+    assert.equal(detectFramework('from flax import nnx\nimport jax.numpy as jnp\n'), 'jax');
+    assert.equal(detectFramework('import keras\n'), 'keras');
+    assert.equal(detectFramework('import numpy as np\n'), undefined);
+    assert.deepEqual(sourcesOf('torch'), ['jax', 'keras']);
+    assert.deepEqual(sourcesOf('numpy'), ['torch']);
   });
 
   it('has the settings, and a limited Restricted Mode that ignores workspace check settings', function () {

@@ -9,6 +9,9 @@ export function convertCommand(target: Target, wholeFile: boolean): string {
   return `rosetta.convert${wholeFile ? 'File' : ''}To${target[0].toUpperCase()}${target.slice(1)}`;
 }
 
+/** The context key the menus' `when` clauses read: the framework the active Python editor's file is written in. */
+export const FRAMEWORK_CONTEXT_KEY = 'rosetta.framework';
+
 export const Commands = {
   /** also the server's code-action and lens fallback, whose ConvertParams argument names the target */
   convertToJax: convertCommand('jax', false),

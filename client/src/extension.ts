@@ -5,6 +5,7 @@ import { Checks } from './checks';
 import { ALL_TARGETS } from '../../server/src/protocol';
 import { Commands, convertCommand } from './commands';
 import { Conversions } from './conversions';
+import { FrameworkContext } from './framework-context';
 import { createLanguageClient } from './language-client';
 import { StatusItem, type ServerState } from './status';
 
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     output,
     status,
+    new FrameworkContext(),
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
   );
   client.start().catch((e) => output.error(`the language server did not start: ${e instanceof Error ? e.message : e}`));

@@ -26,6 +26,21 @@ export function targetsFrom(source: SourceFramework): readonly Target[] {
   return TARGETS_BY_SOURCE[source];
 }
 
+/** Which framework a file is written for, from its imports; undefined where it imports none of them. The client
+ *  reads it too, to offer a file only its own framework's conversions. */
+export function detectFramework(text: string): SourceFramework | undefined {
+  const imports = [...text.matchAll(/^\s*(?:import|from)\s+([\w.]+)/gm)].map((m) => m[1].split('.')[0]);
+  if (imports.includes('torch')) return 'torch';
+  if (imports.includes('flax') || imports.includes('jax')) return 'jax';
+  if (imports.includes('keras') || imports.includes('tensorflow')) return 'keras';
+  return undefined;
+}
+
+/** The frameworks a target is written from: those whose documents offer its conversion. */
+export function sourcesOf(target: Target): SourceFramework[] {
+  return (Object.keys(TARGETS_BY_SOURCE) as SourceFramework[]).filter((source) => (targetsFrom(source) as readonly string[]).includes(target));
+}
+
 /** Whether a target is one the converter writes from PyTorch (the numerical check runs from PyTorch only). */
 export function isConversionTarget(target: string): target is ConversionTarget {
   return (CONVERSION_TARGETS as readonly string[]).includes(target);

@@ -4,17 +4,11 @@ import type { Node } from '../parser';
 import { jaxProfile } from './convert-jax';
 import { kerasProfile } from './convert-keras';
 import { convertWith, moduleClassesWith, type SourceProfile } from './engine';
+import { detectFramework } from '../protocol';
+
+export { detectFramework };
 
 const PROFILES: Record<'jax' | 'keras', SourceProfile> = { jax: jaxProfile, keras: kerasProfile };
-
-/** Which framework a file is written for, from its imports. */
-export function detectFramework(text: string): 'torch' | 'jax' | 'keras' | undefined {
-  const imports = [...text.matchAll(/^\s*(?:import|from)\s+([\w.]+)/gm)].map((m) => m[1].split('.')[0]);
-  if (imports.includes('torch')) return 'torch';
-  if (imports.includes('flax') || imports.includes('jax')) return 'jax';
-  if (imports.includes('keras') || imports.includes('tensorflow')) return 'keras';
-  return undefined;
-}
 
 /** A JAX or Keras file converted to PyTorch: from `from`, or by its imports (JAX where it names neither). */
 export function convertToTorch(text: string, from = detectFramework(text)): ConversionResult {
