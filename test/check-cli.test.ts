@@ -93,7 +93,7 @@ describe('rosetta check: the command line', function () {
     assert.equal(report.unsupported[0].line, 12);
   });
 
-  it('rejects bad usage with exit 2: a bad input spec, a missing entry, a source in another framework', function () {
+  it('rejects bad usage with exit 2: a bad input spec, a missing entry, a target the source does not convert to', function () {
     const file = write('net.py', TORCH_NET);
     const badSpec = rosetta(file, '--entry', 'Net()', '--input', 'x=float33[2,4]');
     assert.equal(badSpec.status, 2);
@@ -103,9 +103,12 @@ describe('rosetta check: the command line', function () {
     assert.match(noEntry.stderr, /needs --entry/);
     const unknownTarget = rosetta(file, '--to', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
     assert.equal(unknownTarget.status, 2);
-    assert.match(unknownTarget.stderr, /the check is available from torch to jax\|numpy/);
-    const jaxSource = rosetta(path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py'), '--entry', 'MLP()', '--input', 'x=float32[2,6]');
-    assert.equal(jaxSource.status, 2);
-    assert.match(jaxSource.stderr, /the check runs from PyTorch only today; .*mlp\.py is a JAX file/);
+    assert.match(unknownTarget.stderr, /a PyTorch file converts to jax\|numpy\|keras, not cobol/);
+    const jaxToNumpy = rosetta(path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py'), '--to', 'numpy', '--entry', 'MLP()', '--input', 'x=float32[2,6]');
+    assert.equal(jaxToNumpy.status, 2);
+    assert.match(jaxToNumpy.stderr, /a JAX file converts to torch, not numpy/);
+    const unknownSource = rosetta(file, '--from', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
+    assert.equal(unknownSource.status, 2);
+    assert.match(unknownSource.stderr, /--from must be one of torch\|jax\|keras/);
   });
 });

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mutants } from './support/mutations';
+import { mutateFirst, mutants } from './support/mutations';
 import { compareInPython, outputDir, repoRoot, type CompareResult } from './support/python';
 
 const FUNCTIONS = `import torch
@@ -95,15 +95,6 @@ const MODELS = [
 ];
 const GPT = MODELS[1];
 const CNN = MODELS[3];
-
-/** The code with the first line matching `pattern` rewritten, and that line (1-based). */
-function mutateFirst(code: string, pattern: RegExp, replacement: string): { code: string; line: number } {
-  const lines = code.split('\n');
-  const index = lines.findIndex((l) => pattern.test(l));
-  assert.ok(index >= 0, `no line matches ${pattern}`);
-  lines[index] = lines[index].replace(pattern, replacement);
-  return { code: lines.join('\n'), line: index + 1 };
-}
 
 function write(name: string, text: string): string {
   fs.mkdirSync(dir, { recursive: true });

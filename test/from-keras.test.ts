@@ -1,6 +1,6 @@
 // TensorFlow / Keras 3 → PyTorch: conversions by the CLI, run in real PyTorch and compared with real Keras on
 // TensorFlow (rtol 1e-4, atol 1e-5, inference mode) by test/python/from_jax_compare.py, the torch model filled by the
-// file's load_keras_weights.
+// file's load_keras_weights; and round trips torch → Keras → torch against the original torch model.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +22,7 @@ const convert = (source: string, out: string, args: string[] = []) => convertFil
 
 /** Each table entry's cases in one Keras file: functions over the inputs, layers built with no arguments. */
 function caseFile(): { text: string; jobs: Array<Omit<Job, 'back_file'> & { api: string; expression: string }> } {
-  const lines = ['import keras', 'from keras import activations, layers, ops', ''];
+  const lines = ['import keras', 'import numpy as np', 'from keras import activations, layers, ops', ''];
   const jobs: Array<Omit<Job, 'back_file'> & { api: string; expression: string }> = [];
   const spelling = (api: string) => api.replace(/^keras\.ops\./, 'ops.').replace(/^keras\.activations\./, 'activations.');
   for (const [table, layer] of [[kerasFunctions, false], [kerasLayers, true]] as const) {
@@ -61,7 +61,7 @@ describe('Keras → PyTorch: every table entry confirmed against real Keras (Ten
     const names = new Set([...ops.map((o) => o.name), ...modules.map((m) => m.name)]);
     for (const [api, entry] of [...kerasFunctions, ...kerasLayers]) if (entry.op) assert.ok(names.has(entry.op), `${api}: no catalogue entry '${entry.op}'`);
     const uncovered = [...kerasFunctions, ...kerasLayers].filter(([, e]) => !e.cases.length).map(([api]) => api);
-    assert.deepEqual(uncovered, ['keras.Layer.add_weight']);
+    assert.deepEqual(uncovered, ['keras.Layer.add_weight', 'keras.Variable']);
   });
   for (const job of cases.jobs) it(`${job.api}: ${job.expression} (${job.inputs.join(', ')})`, function () { assertPassed(results, job.id); });
 });
@@ -136,7 +136,7 @@ describe('Keras → PyTorch: hand-written Keras 3 models', function () {
     assert.match(out, /the Keras model does not match the torch model: missing \[.*'stem\.weight'.*\], unexpected \[.*kernel.*\]/);
   });
 
-  it('keeps and marks unknown Keras APIs, build() and a fixed training=, with their lines, and exits 1', function () {
+  it('keeps and marks unknown Keras APIs, build(), a fixed training= and a weight added to another layer, with their lines, and exits 1', function () {
     fs.mkdirSync(workDir, { recursive: true });
     const source = path.join(workDir, 'marked_keras.py');
     fs.writeFileSync(source, [
@@ -144,13 +144,134 @@ describe('Keras → PyTorch: hand-written Keras 3 models', function () {
       '        self.rnn = keras.layers.GRU(4)', '        self.fc = keras.layers.Dense(2)', '        self.drop = keras.layers.Dropout(0.1)', '',
       '    def build(self, input_shape):', '        self.w = self.add_weight(shape=(input_shape[-1],))', '',
       '    def call(self, x):', '        y = keras.ops.cumprod(self.fc(x), axis=-1)', '        return self.drop(y, training=True)', '',
+      'def add_scale(layer):', '    layer.scale = layer.add_weight(shape=(2,))', '',
     ].join('\n'));
     const c = convert(source, 'marked_torch.py');
     assert.equal(c.status, 1);
-    assert.deepEqual(c.errors.map((e) => [e.line, e.message.split(':')[0]]), [[7, 'keras.layers.GRU'], [11, 'build'], [15, 'keras.ops.cumprod'], [16, 'training=']]);
+    assert.deepEqual(c.errors.map((e) => [e.line, e.message.split(':')[0]]), [[7, 'keras.layers.GRU'], [11, 'build'], [15, 'keras.ops.cumprod'], [16, 'training='], [19, 'keras.Layer.add_weight']]);
     assert.match(c.code, /self\.rnn = keras\.layers\.GRU\(4\)  # rosetta: not converted: keras\.layers\.GRU: no PyTorch equivalent known/);
     assert.match(c.code, /return self\.drop\(y, training=True\)  # rosetta: not converted: training=: a fixed training= is not converted/);
     assert.match(c.code, /self\.fc = nn\.LazyLinear\(2, bias=True\)/);
+  });
+});
+
+/** The torch fixtures as the Keras target's test runs them (test/keras-target.test.ts), with what the conversion to
+ *  Keras marks (gpt.py's weight-initialisation code). */
+const ROUND_TRIPS = [
+  { file: 'mlp', marked: [], entries: [
+    { entry: 'MLP(in_dim=16, hidden=32, out_dim=4)', inputs: ['x=float32[4,16]'] },
+    { entry: 'MLP(in_dim=16, hidden=32, out_dim=4, num_blocks=1)', inputs: ['x=float32[2,5,16]'] },
+    { entry: 'TinyMLP(in_dim=8, hidden=16, out_dim=3)', inputs: ['x=float32[6,8]'] },
+  ] },
+  { file: 'gpt', marked: ['torch.nn.Module.apply', 'torch.nn.Module.named_parameters', 'torch.nn.init.normal_', 'torch.nn.init.zeros_'], entries: [
+    { entry: 'GPT(vocab_size=65, block_size=16, n_layer=2, n_head=4, n_embd=32)', inputs: ['idx=int64[2,12]:0..65'] },
+    { entry: 'GPT(vocab_size=65, block_size=16, n_layer=2, n_head=4, n_embd=32, dropout=0.0, use_sdpa=True)', inputs: ['idx=int64[2,16]:0..65'] },
+    { entry: 'TinyLM(vocab_size=50, block_size=12, n_embd=16, n_head=2, n_layer=1)', inputs: ['idx=int64[2,12]:0..50'] },
+    { entry: 'CausalSelfAttention(n_embd=32, n_head=4, block_size=16)', inputs: ['x=float32[2,10,32]'] },
+  ] },
+  { file: 'bert', marked: [], entries: [
+    { entry: 'TinyBert()', inputs: ['input_ids=int64[2,10]:1..50', 'attention_mask=int64[2,10]:0..2'] },
+  ] },
+  // written below: what the fixtures do not use (nn.Identity, F.dropout, a parameter, a trained buffer, convolutions)
+  { file: 'state', marked: [], entries: [{ entry: 'State()', inputs: ['x=float32[3,8]'] }, { entry: 'Convs()', inputs: ['x=float32[2,3,8,8]'] }] },
+];
+
+/** A torch model with what the fixtures do not use; the oracle scales its state as if trained (`trained`), so that
+ *  the round trip must carry the parameter's and the buffer's values. */
+const STATE_MODEL = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class State(nn.Module):
+    def __init__(self, dim=8, p=0.1):
+        super().__init__()
+        self.p = p
+        self.skip = nn.Identity()
+        self.layers = nn.ModuleList([nn.Linear(dim, dim) for _ in range(2)])
+        self.head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Identity())
+        self.register_buffer('shift', torch.ones(dim))
+        self.scale = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        x = F.dropout(x, self.p, self.training)
+        for layer in self.layers:
+            x = F.layer_norm(layer(x), (x.shape[-1],)) * self.scale + self.shift
+        return self.head(self.skip(x))
+
+
+class Convs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.norm = nn.GroupNorm(2, 4)
+        self.act = nn.PReLU(4)
+        self.up = nn.ConvTranspose2d(4, 2, 2, stride=2)
+        self.conv1d = nn.Conv1d(2, 3, 3)
+        self.rms = nn.RMSNorm(14)
+
+    def forward(self, x):
+        y = self.up(self.act(self.norm(self.conv(x))))
+        y = F.prelu(F.group_norm(y, 2, self.norm.weight[:2], eps=1e-3), self.act.weight[:1])
+        return F.rms_norm(self.rms(self.conv1d(y.flatten(2)[..., :16])), (14,), self.rms.weight)
+`;
+
+/** The APIs a conversion marked, once each, sorted. */
+const markedApis = (c: Converted) => [...new Set(c.errors.map((e) => e.message.split(':')[0]))].sort();
+
+describe('Keras → PyTorch: round trips torch → Keras → torch reproduce the original torch model', function () {
+  const there = new Map<string, Converted>();
+  const back = new Map<string, Converted>();
+  let results = new Map<string, Result>();
+
+  before(function () {
+    const jobs: Job[] = [];
+    fs.mkdirSync(workDir, { recursive: true });
+    fs.writeFileSync(path.join(workDir, 'state.py'), STATE_MODEL);
+    for (const m of ROUND_TRIPS) {
+      const torchFile = m.file === 'state' ? path.join(workDir, 'state.py') : path.join(repoRoot, 'test', 'fixtures', 'torch', `${m.file}.py`);
+      there.set(m.file, convert(torchFile, `${m.file}_keras.py`, ['--to', 'keras']));
+      back.set(m.file, convert(there.get(m.file)!.file, `${m.file}_back.py`));
+      for (const e of m.entries) jobs.push({ id: `${m.file}:${e.entry}`, kind: 'roundtrip', torch_file: torchFile, keras_file: there.get(m.file)!.file, back_file: back.get(m.file)!.file, trained: true, ...e });
+    }
+    results = compareInPython(workDir, 'roundtrip', jobs);
+  });
+
+  for (const m of ROUND_TRIPS) {
+    it(`the Keras conversion of ${m.file}.py converts back to torch with no Keras left (source detected from the imports)`, function () {
+      const b = back.get(m.file)!;
+      assert.deepEqual(markedApis(there.get(m.file)!), m.marked);
+      assert.deepEqual(b.errors, [], b.stderr);
+      assert.equal(b.status, 0, b.stderr);
+      // what the conversion to Keras marked stays kept and marked, as comments
+      const kept = [...b.code.matchAll(/# rosetta: not converted: ([\w.]+):/g)].map((match) => match[1]);
+      assert.deepEqual([...new Set(kept)].sort(), m.marked);
+      assert.match(b.code, /^def load_keras_weights\(model, keras_model\):/m);
+      assert.doesNotMatch(b.code, /^(import|from) (keras|tensorflow)\b/m);
+      assert.doesNotMatch(b.code, /\bkeras\.|^def (load_torch_state_dict|nnf_\w+)\(|^class (Linear|LayerNorm|Embedding|ModuleDict)\(/m);
+    });
+    for (const e of m.entries) it(`${m.file}.py ${e.entry}: torch → Keras → torch matches the original`, function () { assertPassed(results, `${m.file}:${e.entry}`); });
+  }
+
+  it("replaces the Keras prelude's stand-ins by the torch APIs they stand for", function () {
+    const gpt = back.get('gpt')!.code;
+    assert.match(gpt, /self\.c_attn = nn\.Linear\(n_embd, 3 \* n_embd\)/);
+    assert.match(gpt, /h=nn\.ModuleList\(\[Block\(n_embd, n_head, block_size, dropout, use_sdpa\) for _ in range\(n_layer\)\]\)/);
+    assert.match(gpt, /self\.transformer = nn\.ModuleDict\(dict\(\n\s+wte=nn\.Embedding\(vocab_size, n_embd\)/);
+    assert.match(gpt, /torch\.nn\.functional\.scaled_dot_product_attention\(q, k, v, dropout_p=self\.dropout if bool\(self\.training\) else 0\.0, is_causal=True\)/);
+    assert.match(gpt, /if isinstance\(module, nn\.Linear\):/);
+    const bert = back.get('bert')!.code;
+    assert.match(bert, /self\.register_buffer\("position_ids", .*, persistent=False\)/);
+    assert.match(bert, /self\.LayerNorm = nn\.LayerNorm\(hidden_size, eps=layer_norm_eps\)/);
+    assert.match(back.get('mlp')!.code, /self\.stem = Sequential\(nn\.Linear\(in_dim, hidden\), torch\.relu\)/);
+    const state = back.get('state')!.code;
+    assert.match(state, /self\.skip = nn\.Identity\(\)/);
+    assert.match(state, /self\.register_buffer\('shift', torch\.ones\(dim\)\)/);
+    assert.match(state, /self\.scale = nn\.Parameter\(torch\.ones\(dim\)\)/);
+    assert.match(state, /x = torch\.nn\.functional\.dropout\(x, self\.p, bool\(self\.training\)\)/);
+    assert.match(state, /self\.up = nn\.ConvTranspose2d\(4, 2, 2, stride=2\)/);
+    // the prelude's helpers that only the replaced layers used are left out too
+    assert.doesNotMatch(state, /^(class|def) (ConvNd|ConvTransposeNd|conv_nd)\b/m);
   });
 });
 

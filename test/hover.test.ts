@@ -149,6 +149,29 @@ describe('hover', function () {
     });
   });
 
+  describe('other targets', function () {
+    it("reads each other target's line from the statement's own conversion, as the whole file's would give it", function () {
+      const analysis = analyze(SOURCE);
+      analysis.provide(analysis.conversion); // typing has paused: the primary target's whole file is there
+      const at = positionOf('gelu(x)');
+      const quick = hoverAt(analysis, at, new ConformanceResults(missing), new StatementConversions());
+      const whole = hoverAt(analyze(SOURCE), at, new ConformanceResults(missing));
+      assert.deepEqual(quick, whole);
+      assert.match((quick!.contents as MarkupContent).value, /\*\*Keras:\*\* `/);
+    });
+  });
+
+  describe('Flax Linen documents', function () {
+    it('nn.LayerNorm: the torch spelling with Flax\'s epsilon written out, and the Linen signature', function () {
+      const linen = ['from flax import linen as nn', '', '', 'class Block(nn.Module):', '    @nn.compact', '    def __call__(self, x):', '        return nn.LayerNorm()(x)', ''].join('\n');
+      const row = 6;
+      const result = hoverAt(analyze(linen), { line: row, character: linen.split('\n')[row].indexOf('LayerNorm') }, new ConformanceResults(missing));
+      const text = (result!.contents as MarkupContent).value;
+      assert.match(text, /`flax\.linen\.LayerNorm` → `[^`]*1e-0?6/);
+      assert.match(text, /```python\nflax\.linen\.LayerNorm\(/);
+    });
+  });
+
   describe('conformance results', function () {
     const summaryOf = (apis: ConformanceSummary['apis']): ConformanceSummary => ({ ranAt: '2026-11-20T10:00:00.000Z', frameworks: { torch: '2.15.0', jax: '0.10.2', flax: '0.12.8' }, apis });
 

@@ -78,6 +78,38 @@ describe('rosetta/check of a NumPy conversion over stdio', function () {
   });
 });
 
+describe('rosetta/check of a JAX document over stdio', function () {
+  this.timeout(120000);
+  const file = path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py');
+  const uri = `file://${file}`;
+  let client: TestClient;
+
+  before(async function () {
+    client = TestClient.start();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await client.connection.sendNotification('initialized', {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: fs.readFileSync(file, 'utf8') } });
+  });
+
+  after(function () {
+    client.connection.dispose();
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  it('converts the Flax model to PyTorch (the document\'s one target) and finds it equivalent', async function () {
+    const params: CheckParams = { textDocument: { uri }, entry: 'MLP(din=6, dmid=16, dout=5)', inputs: ['x=float32[4,6]'] };
+    const report: CheckReport = await client.connection.sendRequest(CheckRequestMethod, params);
+    assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 2));
+    assert.match(report.target!, /^def load_flax_state\(model, state\):/m);
+    assert.deepEqual(report.outputs.map((o) => o.shape), [[4, 5]]);
+  });
+
+  it('refuses a target the document does not convert to, naming the one it does', async function () {
+    const params: CheckParams = { textDocument: { uri }, entry: 'MLP(din=6, dmid=16, dout=5)', inputs: ['x=float32[4,6]'], target: 'numpy' };
+    await assert.rejects(client.connection.sendRequest(CheckRequestMethod, params), /cannot check a conversion of JAX code to numpy \(it converts to torch\)/);
+  });
+});
+
 describe('the language server over Node IPC, as VS Code starts it', function () {
   this.timeout(120000);
   let server: ChildProcess;

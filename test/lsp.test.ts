@@ -234,7 +234,7 @@ describe('language server over stdio', function () {
     const unknownTarget = { textDocument: { uri }, entry: 'Gate()', inputs: ['x=float32[2,3]'], target: 'cobol' };
     await assert.rejects(client.connection.sendRequest(CheckRequestMethod, unknownTarget), (e: ResponseError<unknown>) => {
       assert.equal(e.code, ErrorCodes.InvalidParams);
-      assert.match(e.message, /cannot check a conversion to cobol \(supported: jax, numpy/);
+      assert.match(e.message, /cannot check a conversion of PyTorch code to cobol \(it converts to jax, numpy/);
       return true;
     });
     assert.match((await client.hoverText(uri, position(SOURCE, 'torch.exp', 'torch.'.length)))!, /jnp\.exp/);

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LSPErrorCodes, WorkDoneProgress, type CodeLens, type LanguageClient } from 'vscode-languageclient/node';
 import {
-  CheckCommand, CheckRequestMethod, RunModelRequestMethod, targetLabel,
-  type CheckCommandArgument, type CheckParams, type CheckReport, type ConversionTarget, type RunModelParams,
+  CheckCommand, CheckRequestMethod, RunModelRequestMethod, detectFramework, targetLabel, targetsFrom,
+  type CheckCommandArgument, type CheckParams, type CheckReport, type ConversionTarget, type RunModelParams, type Target,
 } from '../../server/src/protocol';
 import { CheckPanel, type CheckRun } from './check-panel';
 import { conversionScope, definitionName } from './scope';
@@ -16,11 +16,18 @@ import { conversionScope, definitionName } from './scope';
 export interface CheckSubject {
   textDocument: { uri: string };
   name?: string;
-  /** what the source is converted to and checked against; the rosetta.defaultTarget setting when not said */
-  target?: ConversionTarget;
+  /** what the source is converted to and checked against; when not said, the rosetta.defaultTarget setting for
+   *  PyTorch code, the one target of the other frameworks */
+  target?: Target;
 }
 
 const DEFAULT_INPUTS = ['x=float32[2,16]'];
+
+/** The setting's target for PyTorch code; code of another framework converts to one target (PyTorch). */
+function defaultTarget(document: vscode.TextDocument): Target {
+  const framework = detectFramework(document.getText()) ?? 'torch';
+  return framework === 'torch' ? vscode.workspace.getConfiguration('rosetta').get<ConversionTarget>('defaultTarget', 'jax') : targetsFrom(framework)[0];
+}
 
 export class Checks {
   constructor(
@@ -45,7 +52,7 @@ export class Checks {
     const params: CheckParams = {
       textDocument: { uri: subject.document.uri.toString() },
       ...asked,
-      target: (argument as CheckSubject | undefined)?.target ?? vscode.workspace.getConfiguration('rosetta').get<ConversionTarget>('defaultTarget', 'jax'),
+      target: (argument as CheckSubject | undefined)?.target ?? defaultTarget(subject.document),
       seed: 0,
       rtol: settings.get<number>('rtol'),
       atol: settings.get<number>('atol'),

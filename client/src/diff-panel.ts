@@ -2,7 +2,7 @@
 // every conversion; it answers the webview's buttons.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { isConversionTarget, targetLabel, type Target } from '../../server/src/protocol';
+import { targetLabel, type Target } from '../../server/src/protocol';
 import type { CheckSubject } from './checks';
 import { Commands } from './commands';
 import { diffPageHtml } from './diff-html';
@@ -98,11 +98,9 @@ async function openAsNewFile({ model, document }: Conversion) {
   await vscode.window.showTextDocument(converted, { viewColumn: editorColumnOf(document) });
 }
 
-/** The check of the converted definition, on the document as it is now: the check converts it again. */
+/** The check of the converted definition, on the document as it is now: the check converts it again (and says so
+ *  where it cannot run the pair). */
 function runCheck({ document, definition, target }: Conversion) {
-  if (!isConversionTarget(target)) {
-    return vscode.window.showInformationMessage(`Rosetta: the numerical check runs from PyTorch code; a conversion to ${targetLabel(target)} is not checked yet.`);
-  }
   const subject: CheckSubject = { textDocument: { uri: document.uri.toString() }, name: definition, target };
   return vscode.commands.executeCommand(Commands.check, subject);
 }

@@ -6,7 +6,7 @@ import { workerData } from 'node:worker_threads';
 import { initParser } from './parser';
 import { convertTorch, InputError, type ConversionResult } from './convert';
 import { convertToTorch, detectFramework } from './reverse/to-torch';
-import { CONVERSION_TARGETS, targetLabel, type ConversionTarget } from './protocol';
+import { CONVERSION_TARGETS, TARGETS_BY_SOURCE, targetLabel, targetsFrom, type ConversionTarget, type SourceFramework, type Target } from './protocol';
 import { check, type CheckReport } from './check/check';
 import { parseInputSpec } from './check/inputs';
 import { coverageReport, readLoweringTable } from './coverage';
@@ -16,8 +16,9 @@ import { runLanguageServer } from './lsp/connection';
 const USAGE = `usage:
   rosetta convert FILE --to jax|numpy [--from torch] [--out PATH] [--json]
   rosetta convert FILE --from jax|keras --to torch [--out PATH] [--json]   (--from: detected from the imports when absent)
-  rosetta check FILE --to jax|numpy --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]... [--target PATH]
-                [--seed N] [--rtol R] [--atol A] [--train] [--json]
+  rosetta check FILE [--from torch|jax] [--to TARGET] --entry EXPR [--input NAME=DTYPE[SHAPE][:LOW..HIGH]]...
+                [--target PATH] [--seed N] [--rtol R] [--atol A] [--train] [--json]
+                (--from: detected from the imports; --to: the first target of that framework, jax from torch)
   rosetta coverage [--lowering] [--results FILE] [--json]
   rosetta lsp --stdio|--node-ipc`;
 
@@ -109,8 +110,6 @@ function numberFlag(flags: Options['flags'], name: string, fallback: number): nu
 async function checkCommand(argv: string[]): Promise<number> {
   const { positional, flags, repeated } = parseArgs(argv, ['to', 'from', 'entry', 'target', 'seed', 'rtol', 'atol'], ['input']);
   if (positional.length !== 1) throw new UsageError('check takes exactly one FILE');
-  const to = flags.to ?? 'jax';
-  if (!isTarget(to) || (flags.from ?? 'torch') !== 'torch') throw new UsageError(`the check is available from torch to ${CONVERSION_TARGETS.join('|')}`);
   if (typeof flags.entry !== 'string') throw new UsageError('check needs --entry (a constructor call such as "Net(width=8)" or a function name)');
   let inputs;
   try {
@@ -121,13 +120,12 @@ async function checkCommand(argv: string[]): Promise<number> {
   const source = readSource(positional[0]);
   const target = typeof flags.target === 'string' ? readSource(flags.target) : undefined;
   if (source === undefined || (typeof flags.target === 'string' && target === undefined)) return 2;
-  const framework = detectFramework(source);
-  if (framework && framework !== 'torch') throw new UsageError(`the check runs from PyTorch only today; ${positional[0]} is a ${targetLabel(framework)} file`);
+  const { from, to } = checkedPair(flags, source);
   await initParser();
   let report: CheckReport;
   try {
     report = await check({
-      source, to, target, entry: flags.entry, inputs, seed: numberFlag(flags, 'seed', 0), mode: flags.train ? 'train' : 'eval',
+      source, from, to, target, entry: flags.entry, inputs, seed: numberFlag(flags, 'seed', 0), mode: flags.train ? 'train' : 'eval',
       tolerance: { rtol: numberFlag(flags, 'rtol', 1e-4), atol: numberFlag(flags, 'atol', 1e-5) },
     });
   } catch (e) {
@@ -138,6 +136,20 @@ async function checkCommand(argv: string[]): Promise<number> {
   const { target: _converted, ...shown } = report;
   process.stdout.write(flags.json ? JSON.stringify(shown, jsonNumbers, 2) + '\n' : describeReport(report));
   return report.verdict === 'equivalent' ? 0 : report.verdict === 'mismatch' ? 3 : 1;
+}
+
+/** The pair to check: --from (else the file's imports) and --to (else that framework's first target), which the
+ *  converter must write from it. A framework the check cannot run yet is the check's to report. */
+function checkedPair(flags: Options['flags'], source: string): { from: SourceFramework; to: Target } {
+  const from = flags.from ?? detectFramework(source) ?? 'torch';
+  if (!isSourceFramework(from)) throw new UsageError(`--from must be one of ${Object.keys(TARGETS_BY_SOURCE).join('|')}`);
+  const to = flags.to ?? targetsFrom(from)[0];
+  if (!(targetsFrom(from) as readonly unknown[]).includes(to)) throw new UsageError(`a ${targetLabel(from)} file converts to ${targetsFrom(from).join('|')}, not ${to}`);
+  return { from, to: to as Target };
+}
+
+function isSourceFramework(value: string | true): value is SourceFramework {
+  return typeof value === 'string' && Object.hasOwn(TARGETS_BY_SOURCE, value);
 }
 
 /** JSON has no Infinity: an incomparable output reports its errors as null. */

@@ -41,11 +41,6 @@ export function sourcesOf(target: Target): SourceFramework[] {
   return (Object.keys(TARGETS_BY_SOURCE) as SourceFramework[]).filter((source) => (targetsFrom(source) as readonly string[]).includes(target));
 }
 
-/** Whether a target is one the converter writes from PyTorch (the numerical check runs from PyTorch only). */
-export function isConversionTarget(target: string): target is ConversionTarget {
-  return (CONVERSION_TARGETS as readonly string[]).includes(target);
-}
-
 /** `rosetta/convert`: converts an open document, or the top-level statements a range touches (with the file's imports). */
 export const ConvertRequestMethod = 'rosetta/convert';
 
@@ -92,7 +87,8 @@ export interface CheckParams {
   entry: string;
   /** one spec per input, `x=float32[2,16]` or `tokens=int64[2,12]:0..50` (server/src/check/inputs.ts) */
   inputs: string[];
-  target?: ConversionTarget;
+  /** one of the targets of the document's framework (targetsFrom); its first when absent */
+  target?: Target;
   /** the converted code to check against; without it the document is converted */
   targetUri?: string;
   seed?: number;

@@ -56,3 +56,12 @@ export function mutants(code: string, perRule = 2): Mutant[] {
   }
   return out;
 }
+
+/** `code` with the first line matching `pattern` rewritten (a mutation written for one test), and that line (1-based). */
+export function mutateFirst(code: string, pattern: RegExp, replacement: string): { code: string; line: number } {
+  const lines = code.split('\n');
+  const index = lines.findIndex((l) => pattern.test(l));
+  if (index < 0) throw new Error(`no line matches ${pattern}`);
+  lines[index] = lines[index].replace(pattern, replacement);
+  return { code: lines.join('\n'), line: index + 1 };
+}

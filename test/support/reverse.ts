@@ -22,8 +22,10 @@ export function convertFile(workDir: string, source: string, out: string, args: 
 }
 
 export interface Job {
-  id: string; kind: 'jax' | 'roundtrip' | 'keras'; entry: string; inputs: string[]; back_file: string;
-  jax_file?: string; keras_file?: string; torch_file?: string; statistics?: true;
+  id: string; kind: 'jax' | 'roundtrip' | 'keras' | 'linen'; entry: string; inputs: string[]; back_file: string;
+  jax_file?: string; keras_file?: string; linen_file?: string; torch_file?: string; statistics?: true;
+  /** a round trip from the torch model's state scaled as if trained (buffers included) */
+  trained?: true;
 }
 export interface Result { id: string; passed: boolean; detail: string }
 

@@ -1,5 +1,5 @@
-// The JAX side of the catalogue, for JAX / Flax NNX → PyTorch: per JAX function or Flax NNX layer, its real signature
-// (as in jax 0.10.2 / flax 0.12.8; defaults that are functions, such as initialisers, are written None and mean
+// The JAX side of the catalogue, for JAX / Flax NNX and Linen → PyTorch: per JAX function or Flax layer, its real
+// signature (as in jax 0.10.2 / flax 0.12.8; defaults that are functions, such as initialisers, are written None and mean
 // "JAX's default") and the PyTorch emission over the bound arguments. Every JAX default that differs from PyTorch's
 // is passed explicitly. `op` names the catalogue op where there is one; `cases` are checked against the real
 // frameworks (test/from-jax.test.ts): the JAX expression in JAX against its conversion in PyTorch.
@@ -401,18 +401,7 @@ const LAYERS: Table = {
   'flax.nnx.Conv': ['(in_features, out_features, kernel_size, strides=1, *, padding=\'SAME\', input_dilation=1, kernel_dilation=1, feature_group_count=1, use_bias=True, mask=None, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, conv_general_dilated=None, promote_dtype=None, preferred_element_type=None, rngs=None, kernel_metadata=None, bias_metadata=None)', {
     op: 'Conv2d',
     // channels-last in and out (Flax's layout), [*kernel, in, out] kernels: a torch conv between two movedims
-    torch: (a, e) => {
-      layerOptions(a, e, ['kernel_init', 'bias_init']);
-      const kernel = a.kernel_size.lit;
-      // an int kernel_size means one spatial axis in Flax; a size known only at run time picks the class then
-      const size = typeof kernel === 'number' ? [kernel] : Array.isArray(kernel) ? kernel : undefined;
-      if (!isNone(a.mask)) e.unsupported('mask= has no torch conv equivalent');
-      if (!allOnes(a.input_dilation)) e.unsupported('input_dilation= (a transposed convolution) is not converted');
-      const layer = e.helper(size ? `ChannelsLastConv${size.length}d` : 'ChannelsLastConv');
-      return call(layer, [a.in_features.text, a.out_features.text, `kernel_size=${size ? pyRepr(size) : a.kernel_size.text}`,
-        `stride=${isNone(a.strides) ? 1 : a.strides.text}`, `padding=${convPadding(a.padding, a.strides, e)}`,
-        `dilation=${isNone(a.kernel_dilation) ? 1 : a.kernel_dilation.text}`, `groups=${a.feature_group_count.text}`, `bias=${a.use_bias.text}`]);
-    },
+    torch: (a, e) => channelsLastConv(a, e, 'ChannelsLastConv', [a.in_features.text, a.out_features.text]),
     cases: [
       { jax: 'nnx.Conv(3, 4, kernel_size=(3, 3), rngs=rngs)', inputs: [f32('2,6,5,3')] },
       { jax: "nnx.Conv(2, 4, kernel_size=(4, 2), strides=(2, 1), padding='VALID', use_bias=False, rngs=rngs)", inputs: [f32('2,9,5,2')] },
@@ -423,15 +412,8 @@ const LAYERS: Table = {
   'flax.nnx.BatchNorm': ['(num_features, *, use_running_average=False, axis=-1, momentum=0.99, epsilon=1e-5, dtype=None, param_dtype=None, use_bias=True, use_scale=True, bias_init=None, scale_init=None, axis_name=None, axis_index_groups=None, use_fast_variance=True, promote_dtype=None, rngs=None, bias_metadata=None, scale_metadata=None)', {
     op: 'BatchNorm2d',
     torch: (a, e) => {
-      layerOptions(a, e, ['bias_init', 'scale_init']);
-      if (a.axis.lit !== -1) e.unsupported('a feature axis other than the last is not converted');
       if (a.use_running_average.lit !== false) e.unsupported('use_running_average= at construction: torch decides by train()/eval() (as nnx eval() does)');
-      if (a.use_bias.lit !== a.use_scale.lit || typeof a.use_bias.lit !== 'boolean') e.unsupported('torch batch norms have both a scale and a bias, or neither');
-      if (!isNone(a.axis_name)) e.unsupported('axis_name= (cross-device statistics) is not converted');
-      e.warn('in training mode torch updates running_var with the unbiased batch variance, Flax with the biased one');
-      const m = numValue(a.momentum.lit);
-      const momentum = m === undefined ? `1 - ${a.momentum.text}` : String(Number((1 - m).toPrecision(12)));
-      return call(e.helper('ChannelsLastBatchNorm'), [a.num_features.text, `eps=${a.epsilon.text}`, `momentum=${momentum}`, `affine=${a.use_scale.text}`]);
+      return call(e.helper('ChannelsLastBatchNorm'), [a.num_features.text, ...batchNormOptions(a, e)]);
     },
     cases: [{ jax: 'nnx.BatchNorm(3, rngs=rngs)', inputs: [f32('4,5,5,3')] }, { jax: 'nnx.BatchNorm(4, epsilon=1e-3, momentum=0.9, rngs=rngs)', inputs: [f32('6,4')] }],
   }],
@@ -470,6 +452,33 @@ const LAYERS: Table = {
   'flax.nnx.Dict': ['(*args)', { torch: (a) => `nn.ModuleDict(dict(*${a.args.text}))`, cases: [] }],
   'flax.nnx.Param': ['(value)', { torch: (a) => call('nn.Parameter', [a.value.text]), cases: [] }],
 };
+
+/** A Flax conv (nnx.Conv, linen.Conv) as the torch prelude's channels-last conv `helper`Nd, N the kernel's spatial
+ *  axes (an int kernel_size is one axis in Flax; a size known only at run time takes `helper` itself, which picks the
+ *  class then); `leading` are its first arguments. */
+function channelsLastConv(a: Bound, e: ReverseEmitter, helper: string, leading: string[]): string {
+  layerOptions(a, e, ['kernel_init', 'bias_init']);
+  const kernel = a.kernel_size.lit;
+  const size = typeof kernel === 'number' ? [kernel] : Array.isArray(kernel) ? kernel : undefined;
+  if (!isNone(a.mask)) e.unsupported('mask= has no torch conv equivalent');
+  if (!allOnes(a.input_dilation)) e.unsupported('input_dilation= (a transposed convolution) is not converted');
+  const layer = e.helper(size ? `${helper}${size.length}d` : helper);
+  return call(layer, [...leading, `kernel_size=${size ? pyRepr(size) : a.kernel_size.text}`,
+    `stride=${isNone(a.strides) ? 1 : a.strides.text}`, `padding=${convPadding(a.padding, a.strides, e)}`,
+    `dilation=${isNone(a.kernel_dilation) ? 1 : a.kernel_dilation.text}`, `groups=${a.feature_group_count.text}`, `bias=${a.use_bias.text}`]);
+}
+
+/** A Flax batch norm's options (nnx.BatchNorm, linen.BatchNorm) as torch's: eps, momentum (1 - Flax's), affine. */
+function batchNormOptions(a: Bound, e: ReverseEmitter): string[] {
+  layerOptions(a, e, ['bias_init', 'scale_init']);
+  if (a.axis.lit !== -1) e.unsupported('a feature axis other than the last is not converted');
+  if (a.use_bias.lit !== a.use_scale.lit || typeof a.use_bias.lit !== 'boolean') e.unsupported('torch batch norms have both a scale and a bias, or neither');
+  if (!isNone(a.axis_name)) e.unsupported('axis_name= (cross-device statistics) is not converted');
+  e.warn('in training mode torch updates running_var with the unbiased batch variance, Flax with the biased one');
+  const m = numValue(a.momentum.lit);
+  const momentum = m === undefined ? `1 - ${a.momentum.text}` : String(Number((1 - m).toPrecision(12)));
+  return [`eps=${a.epsilon.text}`, `momentum=${momentum}`, `affine=${a.use_scale.text}`];
+}
 
 function allOnes(a: Arg): boolean {
   return isNone(a) || a.lit === 1 || (Array.isArray(a.lit) && a.lit.every((v) => v === 1));
@@ -578,6 +587,88 @@ const RANDOM: Table = {
 
 /** flax.nnx re-exports the jax.nn activations (nnx.relu is jax.nn.relu) */
 const NNX_ACTIVATIONS: Table = Object.fromEntries(Object.entries(NN).map(([path, entry]) => [path.replace('jax.nn.', 'flax.nnx.'), entry]));
+
+/** How the reverse engine writes a Linen mode flag that follows the module's mode (`deterministic=not train`, the
+ *  method's `train` being torch's self.training; `deterministic=deterministic` is the same in parentheses). */
+export const FOLLOWS_MODE = 'not self.training';
+
+/** A Linen layer's mode flag at construction: left out where it follows the module's mode (torch layers follow
+ *  train()/eval()) or is not given (then given at the call, where the engine checks it). */
+function linenModeFlag(a: Bound, name: string, e: ReverseEmitter) {
+  if (!isNone(a[name]) && a[name].text.replace(/^\((.*)\)$/, '$1') !== FOLLOWS_MODE) {
+    e.unsupported(`${name}= other than \`not train\` or \`deterministic\` is not converted: torch layers follow train()/eval()`);
+  }
+}
+
+/** Flax Linen layers: dataclasses without input sizes (learnt at the first call, as torch's lazy layers do), their
+ *  mode flags at construction or call time. `parent` and `name` are Linen's own (the engine names the attribute). */
+const LINEN_LAYERS: Table = {
+  'flax.linen.Dense': ['(features, use_bias=True, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, promote_dtype=None, dot_general=None, dot_general_cls=None, parent=None, name=None)', {
+    op: 'Linear',
+    torch: (a, e) => {
+      layerOptions(a, e, ['kernel_init', 'bias_init']);
+      if (!isNone(a.dot_general) || !isNone(a.dot_general_cls)) e.unsupported('dot_general= is not converted');
+      return call('nn.LazyLinear', [a.features.text, `bias=${a.use_bias.text}`]);
+    },
+    cases: [{ jax: 'nn.Dense(3)', inputs: [f32('2,4')] }, { jax: 'nn.Dense(5, use_bias=False)', inputs: [f32('2,3,4')] }],
+  }],
+  'flax.linen.LayerNorm': ['(epsilon=1e-6, dtype=None, param_dtype=None, use_bias=True, use_scale=True, bias_init=None, scale_init=None, reduction_axes=-1, feature_axes=-1, axis_name=None, axis_index_groups=None, use_fast_variance=True, force_float32_reductions=True, parent=None, name=None)', {
+    op: 'LayerNorm',
+    torch: (a, e) => {
+      layerOptions(a, e, ['bias_init', 'scale_init']);
+      if (a.reduction_axes.lit !== -1 || a.feature_axes.lit !== -1) e.unsupported('reduction_axes/feature_axes other than -1 are not converted');
+      if (!isNone(a.axis_name)) e.unsupported('axis_name= (cross-device statistics) is not converted');
+      return call(e.helper('LinenLayerNorm'), [`eps=${a.epsilon.text}`, `scale=${a.use_scale.text}`, `center=${a.use_bias.text}`]);
+    },
+    cases: [{ jax: 'nn.LayerNorm()', inputs: [f32('2,3,6')] }, { jax: 'nn.LayerNorm(epsilon=1e-3, use_bias=False)', inputs: [f32('2,6')] }],
+  }],
+  'flax.linen.Embed': ['(num_embeddings, features, dtype=None, param_dtype=None, embedding_init=None, promote_dtype=None, parent=None, name=None)', {
+    op: 'Embedding',
+    torch: (a, e) => {
+      layerOptions(a, e, ['embedding_init']);
+      return call('nn.Embedding', [a.num_embeddings.text, a.features.text]);
+    },
+    cases: [{ jax: 'nn.Embed(10, 4)', inputs: ['i=int64[2,5]:0..10'] }],
+  }],
+  'flax.linen.Dropout': ['(rate, broadcast_dims=(), deterministic=None, rng_collection=\'dropout\', parent=None, name=None)', {
+    op: 'Dropout',
+    torch: (a, e) => {
+      if (Array.isArray(a.broadcast_dims.lit) && a.broadcast_dims.lit.length) e.unsupported('broadcast_dims= (one mask shared along axes) has no nn.Dropout equivalent');
+      linenModeFlag(a, 'deterministic', e);
+      e.warn('nn.Dropout draws its masks from torch\'s generator: in training mode the outputs differ from Flax\'s');
+      return call('nn.Dropout', [`p=${a.rate.text}`]);
+    },
+    cases: [{ jax: 'nn.Dropout(0.5, deterministic=not train)', inputs: [f32('3,4')] }],
+  }],
+  'flax.linen.Conv': ['(features, kernel_size, strides=1, padding=\'SAME\', input_dilation=1, kernel_dilation=1, feature_group_count=1, use_bias=True, mask=None, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, promote_dtype=None, conv_general_dilated=None, conv_general_dilated_cls=None, parent=None, name=None)', {
+    op: 'Conv2d',
+    torch: (a, e) => {
+      if (typeof a.kernel_size.lit !== 'number' && !Array.isArray(a.kernel_size.lit)) e.unsupported('kernel_size must be written as a literal here');
+      return channelsLastConv(a, e, 'LinenConv', [a.features.text]);
+    },
+    cases: [
+      { jax: 'nn.Conv(4, (3, 3))', inputs: [f32('2,6,5,3')] },
+      { jax: "nn.Conv(4, (4, 2), strides=(2, 1), padding='VALID', use_bias=False)", inputs: [f32('2,9,5,2')] },
+      { jax: 'nn.Conv(6, 2, kernel_dilation=2, feature_group_count=2, padding=1)', inputs: [f32('3,7,4')] },
+    ],
+  }],
+  'flax.linen.BatchNorm': ['(use_running_average=None, axis=-1, momentum=0.99, epsilon=1e-5, dtype=None, param_dtype=None, use_bias=True, use_scale=True, bias_init=None, scale_init=None, axis_name=None, axis_index_groups=None, use_fast_variance=True, force_float32_reductions=True, parent=None, name=None)', {
+    op: 'BatchNorm2d',
+    torch: (a, e) => {
+      linenModeFlag(a, 'use_running_average', e);
+      return call(e.helper('LinenBatchNorm'), batchNormOptions(a, e));
+    },
+    cases: [{ jax: 'nn.BatchNorm(use_running_average=not train)', inputs: [f32('4,5,5,3')] }, { jax: 'nn.BatchNorm(use_running_average=not train, epsilon=1e-3, momentum=0.9)', inputs: [f32('6,4')] }],
+  }],
+};
+
+/** flax.linen re-exports the jax.nn activations (nn.relu is jax.nn.relu; it has no identity) and nnx's pooling
+ *  functions (both are flax.linen's) */
+const LINEN_FUNCTIONS: Table = Object.fromEntries([...Object.entries(NN).filter(([path]) => path !== 'jax.nn.identity'), ...Object.entries(POOLS)]
+  .map(([path, entry]) => [path.replace(/^(jax\.nn|flax\.nnx)\./, 'flax.linen.'), entry]));
+
+export const linenFunctions: Map<string, ReverseEntry> = new Map([...entries(NN), ...entries(NUMPY), ...entries(POOLS), ...entries(RANDOM), ...entries(LINEN_FUNCTIONS)]);
+export const linenLayers: Map<string, ReverseEntry> = entries(LINEN_LAYERS);
 
 export const jaxFunctions: Map<string, ReverseEntry> = new Map([...entries(NN), ...entries(NNX_ACTIVATIONS), ...entries(NUMPY), ...entries(POOLS), ...entries(RANDOM)]);
 export const jaxLayers: Map<string, ReverseEntry> = entries(LAYERS);

@@ -6,6 +6,7 @@
 import { bind, type Bound } from './signature';
 import { call, entries, f32, geluMode, isNone, type ReverseEmitter, type ReverseEntry, type Table, unary } from './from-jax';
 import { type Arg, isNum, numValue } from '../pyvalue';
+import { atom } from './define';
 
 /** keras.ops reductions: an axis (int or tuple) is torch's dim; None means all axes, which torch spells by leaving
  *  dim out (keepdims then has no torch spelling). */
@@ -43,10 +44,20 @@ function softmax(name: string): [string, Omit<ReverseEntry, 'sig'>] {
   }];
 }
 
-/** Keras names dtypes by strings ('float32'); torch by its attributes. */
+/** Keras names dtypes by strings ('float32') or NumPy's types (np.int64); torch by its attributes. */
+function torchDtype(a: Arg): string | undefined {
+  if (typeof a.lit === 'string' && /^(float|int|uint|bool|bfloat)\w*$/.test(a.lit)) return `torch.${a.lit}`;
+  const numpy = /^(?:np|numpy)\.((?:float|int)(?:16|32|64)|int8|uint8|bool)_?$/.exec(a.text);
+  return numpy ? `torch.${numpy[1]}` : undefined;
+}
+
+/** A dtype as torch's: a literal name, NumPy's type, or a tensor's .dtype (a torch dtype once converted). */
+function dtypeText(a: Arg, e: ReverseEmitter): string {
+  return torchDtype(a) ?? (/\.dtype$/.test(a.text) ? a.text : e.unsupported("dtype= must be a literal dtype name or a tensor's .dtype here"));
+}
+
 function dtypeArg(a: Arg, e: ReverseEmitter): string[] {
-  if (isNone(a)) return [];
-  return typeof a.lit === 'string' && /^(float|int|uint|bool|bfloat)\w*$/.test(a.lit) ? [`dtype=torch.${a.lit}`] : e.unsupported('dtype= must be a literal dtype name here');
+  return isNone(a) ? [] : [`dtype=${dtypeText(a, e)}`];
 }
 
 const OPS: Table = {
@@ -154,6 +165,53 @@ const OPS: Table = {
     },
     cases: [{ jax: 'F(4)', inputs: [] }, { jax: "F(1, 9, 2, dtype='float32')", inputs: [] }, { jax: 'F(0.5, 3.0)', inputs: [] }],
   }],
+  // Keras's shape is a tuple; torch's torch.Size is one too
+  'keras.ops.shape': ['(x)', {
+    torch: (a) => `${atom(a.x.text)}.shape`, cases: [{ jax: 'ops.reshape(x, F(x)[:-1] + (2, 2))', inputs: [f32('3,4')] }],
+  }],
+  // indices_or_sections as NumPy's split takes it: torch's tensor_split (torch.split takes sizes)
+  'keras.ops.split': ['(x, indices_or_sections, axis=0)', {
+    op: 'tensor_split', torch: (a) => call('torch.tensor_split', [a.x.text, a.indices_or_sections.text, `dim=${a.axis.text}`]),
+    cases: [{ jax: 'F(x, [1, 3], axis=1)', inputs: [f32('2,5')] }, { jax: 'F(x, 2)', inputs: [f32('4,3')] }],
+  }],
+  'keras.ops.broadcast_to': ['(x, shape)', {
+    op: 'broadcast_to', torch: (a) => call('torch.broadcast_to', [a.x.text, a.shape.text]), cases: [{ jax: 'F(x, (2, 3, 4))', inputs: [f32('3,4')] }],
+  }],
+  'keras.ops.cast': ['(x, dtype)', {
+    op: 'to', torch: (a, e) => `${atom(a.x.text)}.to(${dtypeText(a.dtype, e)})`,
+    cases: [{ jax: "F(x, 'int32')", inputs: [f32('3,4', 'x', '-9..9')] }, { jax: 'F(x > 0, x.dtype)', inputs: [f32('3,4')] }, { jax: 'F(x, np.float16)', inputs: [f32('3,4')] }],
+  }],
+  ...Object.fromEntries(['zeros_like', 'ones_like'].map((name) => [`keras.ops.${name}`, ['(x, dtype=None)', {
+    op: name,
+    torch: (a: Bound, e: ReverseEmitter) => call(`torch.${name}`, [a.x.text, ...dtypeArg(a.dtype, e)]),
+    cases: [{ jax: 'F(x)', inputs: [f32('3,4')] }, { jax: "F(x, dtype='int32')", inputs: [f32('3,4')] }],
+  }]])),
+  // num= only states the count along the axis
+  'keras.ops.unstack': ['(x, num=None, axis=0)', {
+    op: 'unbind', torch: (a) => call('torch.unbind', [a.x.text, `dim=${a.axis.text}`]), cases: [{ jax: 'F(x, axis=1)', inputs: [f32('2,3,4')] }, { jax: 'F(x)', inputs: [f32('2,3')] }],
+  }],
+  'keras.ops.argmax': ['(x, axis=None, keepdims=False)', {
+    op: 'argmax', torch: reduction('torch.argmax'), cases: [{ jax: 'F(x, axis=1)', inputs: [f32('3,5')] }, { jax: 'F(x)', inputs: [f32('3,5')] }],
+  }],
+  ...Object.fromEntries(['all', 'any'].map((name) => [`keras.ops.${name}`, ['(x, axis=None, keepdims=False)', {
+    op: name, torch: reduction(`torch.${name}`), cases: [{ jax: 'F(x > 0, axis=1)', inputs: [f32('3,4')] }, { jax: 'F(x > 0)', inputs: [f32('3,4')] }],
+  }]])),
+  'keras.ops.log1p': unary('torch.log1p', 'log1p', '0..3'),
+  'keras.ops.power': binary('torch.pow', 'pow'),
+  // axis=None repeats the flattened array in both
+  'keras.ops.repeat': ['(x, repeats, axis=None)', {
+    op: 'repeat_interleave', torch: (a) => call('torch.repeat_interleave', [a.x.text, a.repeats.text, ...(isNone(a.axis) ? [] : [`dim=${a.axis.text}`])]),
+    cases: [{ jax: 'F(x, 2, axis=1)', inputs: [f32('2,3')] }, { jax: 'F(x, 3)', inputs: [f32('2,3')] }],
+  }],
+  // NumPy's pad_width (pairs from the first axis) as the torch prelude's helper takes it
+  'keras.ops.pad': ["(x, pad_width, mode='constant', constant_values=None)", {
+    op: 'pad',
+    torch: (a, e) => {
+      if (a.mode.lit !== 'constant') e.unsupported("a mode other than 'constant' is not converted");
+      return call(e.helper('pad_like_numpy'), [a.x.text, a.pad_width.text, ...(isNone(a.constant_values) ? [] : [`value=${a.constant_values.text}`])]);
+    },
+    cases: [{ jax: 'F(x, ((0, 0), (2, 1)))', inputs: [f32('2,3')] }, { jax: 'F(x, ((1, 0), (0, 2)), constant_values=3.0)', inputs: [f32('2,3')] }],
+  }],
   'keras.ops.clip': ['(x, x_min, x_max)', {
     op: 'clamp', torch: (a) => call('torch.clamp', [a.x.text, `min=${a.x_min.text}`, `max=${a.x_max.text}`]), cases: [{ jax: 'F(x, -0.5, 0.5)', inputs: [f32('3,4')] }],
   }],
@@ -180,7 +238,18 @@ const ACTIVATIONS: Table = {
   'keras.activations.silu': unary('torch.nn.functional.silu', 'silu'),
 };
 
-export const kerasFunctions: Map<string, ReverseEntry> = entries({ ...OPS, ...ACTIVATIONS });
+/** keras.backend: a dtype's name ('float32'), here of a tensor's .dtype (torch prints its dtypes as torch.float32). */
+const BACKEND: Table = {
+  'keras.backend.standardize_dtype': ['(dtype)', {
+    torch: (a, e) => {
+      if (!/\.dtype$/.test(a.dtype.text)) e.unsupported("only a tensor's .dtype is converted");
+      return `str(${a.dtype.text}).removeprefix('torch.')`;
+    },
+    cases: [{ jax: "x * float(F(x.dtype) == 'float32')", inputs: [f32('3,4')] }, { jax: "i * int(F(i.dtype) == 'int64')", inputs: ['i=int64[3]:1..5'] }],
+  }],
+};
+
+export const kerasFunctions: Map<string, ReverseEntry> = entries({ ...OPS, ...ACTIVATIONS, ...BACKEND });
 
 /** Dense's activation= as torch's function: a string names a keras.activations function ('linear' is none). */
 function activation(a: Arg, e: ReverseEmitter): string[] {
@@ -211,6 +280,38 @@ function convPadding(padding: Arg, strides: Arg, e: ReverseEmitter): string {
   if (padding.lit === 'valid') return '0';
   if (padding.lit === 'same') return ones ? "'same'" : e.unsupported("padding='same' with strides pads unevenly (TensorFlow's rule), which torch convs cannot express");
   return e.unsupported("padding must be a literal 'valid' or 'same'");
+}
+
+/** Keras's data_format: None is keras.config.image_data_format(), 'channels_last' unless configured otherwise. */
+function channelsLast(a: Arg, e: ReverseEmitter) {
+  if (!isNone(a) && a.lit !== 'channels_last') e.unsupported("data_format other than 'channels_last' is not converted");
+}
+
+/** A Keras 2-D pooling layer as the torch prelude's channels-last one; strides=None is the pool size in both. */
+function pooling(helper: string, op: string, poolSize: string): [string, Omit<ReverseEntry, 'sig'>] {
+  return [`(${poolSize}, strides=None, padding='valid', data_format=None, ${LAYER_KWARGS})`, {
+    op,
+    torch: (a, e) => {
+      channelsLast(a.data_format, e);
+      if (a.padding.lit !== 'valid') e.unsupported("padding other than 'valid' is not converted: TensorFlow's 'same' pads unevenly");
+      return call(e.helper(helper), [a.pool_size.text, ...(isNone(a.strides) ? [] : [`stride=${a.strides.text}`])]);
+    },
+    cases: [
+      { jax: 'F((2, 2))', inputs: [f32('2,6,5,3')] },
+      { jax: 'F(3, strides=(2, 1))', inputs: [f32('2,7,6,2')] },
+    ],
+  }];
+}
+
+/** A Keras global 2-D pooling layer: the reduction over the two spatial axes of (N, H, W, C), as a module. */
+function globalPooling(reduce: string): [string, Omit<ReverseEntry, 'sig'>] {
+  return [`(data_format=None, keepdims=False, ${LAYER_KWARGS})`, {
+    torch: (a, e) => {
+      channelsLast(a.data_format, e);
+      return call(e.helper('Function'), [`lambda x: ${call(reduce, ['x', 'dim=(1, 2)', `keepdim=${a.keepdims.text}`])}`]);
+    },
+    cases: [{ jax: 'F()', inputs: [f32('2,4,5,3')] }, { jax: 'F(keepdims=True)', inputs: [f32('2,3,3,4')] }],
+  }];
 }
 
 /** Keras layers as torch modules. Keras infers input sizes at the first call; torch's lazy layers (and the prelude's
@@ -265,7 +366,7 @@ const LAYERS: Table = {
     // channels-last in and out, [kh, kw, in, out] kernels: a lazy torch conv between two movedims
     torch: (a, e) => {
       layerOptions(a, e, { kernel_initializer: 'glorot_uniform', bias_initializer: 'zeros' }, ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer']);
-      if (!isNone(a.data_format) && a.data_format.lit !== 'channels_last') e.unsupported("data_format other than 'channels_last' is not converted");
+      channelsLast(a.data_format, e);
       return call(e.helper('KerasConv2D'), [a.filters.text, `kernel_size=${a.kernel_size.text}`, `stride=${a.strides.text}`, `padding=${convPadding(a.padding, a.strides, e)}`,
         `dilation=${a.dilation_rate.text}`, `groups=${a.groups.text}`, `bias=${a.use_bias.text}`, ...activation(a.activation, e)]);
     },
@@ -275,6 +376,27 @@ const LAYERS: Table = {
       { jax: "keras.layers.Conv2D(4, (2, 3), padding='same', dilation_rate=2, groups=2, activation='relu')", inputs: [f32('2,7,6,4')] },
     ],
   }],
+  'keras.layers.BatchNormalization': [`(axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, beta_initializer='zeros', gamma_initializer='ones', moving_mean_initializer='zeros', moving_variance_initializer='ones', beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False, ${LAYER_KWARGS})`, {
+    op: 'BatchNorm2d',
+    torch: (a, e) => {
+      layerOptions(a, e, { beta_initializer: 'zeros', gamma_initializer: 'ones', moving_mean_initializer: 'zeros', moving_variance_initializer: 'ones' }, ['beta_regularizer', 'gamma_regularizer']);
+      const axis = Array.isArray(a.axis.lit) && a.axis.lit.length === 1 ? a.axis.lit[0] : a.axis.lit;
+      if (axis !== -1) e.unsupported('an axis other than the last is not converted');
+      if (a.renorm.lit !== false || a.synchronized.lit !== false) e.unsupported('renorm= and synchronized= are not converted');
+      if (a.center.lit !== a.scale.lit || typeof a.center.lit !== 'boolean') e.unsupported('center= and scale= must be the same literal: torch has one affine=');
+      e.warn("in training mode torch updates its running variance with the unbiased batch variance, Keras its moving variance with the biased one: the outputs agree, the statistics drift apart");
+      const momentum = isNum(a.momentum.lit) ? String(Number((1 - numValue(a.momentum.lit)!).toPrecision(12))) : `1 - ${atom(a.momentum.text)}`;
+      return call(e.helper('KerasBatchNormalization'), [`eps=${a.epsilon.text}`, `momentum=${momentum}`, `affine=${a.center.text}`]);
+    },
+    cases: [
+      { jax: 'keras.layers.BatchNormalization()', inputs: [f32('4,5,5,3')] },
+      { jax: 'keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, center=False, scale=False)', inputs: [f32('6,4')] },
+    ],
+  }],
+  'keras.layers.MaxPooling2D': pooling('KerasMaxPooling2D', 'MaxPool2d', 'pool_size=(2, 2)'),
+  'keras.layers.AveragePooling2D': pooling('KerasAveragePooling2D', 'AvgPool2d', 'pool_size'),
+  'keras.layers.GlobalAveragePooling2D': globalPooling('torch.mean'),
+  'keras.layers.GlobalMaxPooling2D': globalPooling('torch.amax'),
   // self.add_weight(...) in a layer's __init__: a torch parameter, filled by load_keras_weights
   'keras.Layer.add_weight': ["(*, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None, constraint=None, aggregation='none', overwrite_with_gradient=False, name=None)", {
     torch: (a, e) => {
@@ -287,6 +409,15 @@ const LAYERS: Table = {
     },
     cases: [],
   }],
+  // keras.Variable(value) held by a layer: a torch parameter, filled by load_keras_weights
+  'keras.Variable': ["(initializer, shape=None, dtype=None, trainable=True, autocast=True, aggregation='none', synchronization='auto', name=None, layout=None)", {
+    torch: (a, e) => {
+      if (!isNone(a.shape) || typeof a.initializer.lit === 'string') e.unsupported('a variable made by an initializer is not converted: give its initial value');
+      if (!isNone(a.dtype) && a.dtype.lit !== 'float32') e.unsupported('dtype= other than float32 is not converted');
+      return call('nn.Parameter', [a.initializer.text, ...(a.trainable.lit === true ? [] : [`requires_grad=${a.trainable.text}`])]);
+    },
+    cases: [],
+  }],
 };
 
 export const kerasLayers: Map<string, ReverseEntry> = entries(LAYERS);
@@ -295,14 +426,16 @@ export const kerasLayers: Map<string, ReverseEntry> = entries(LAYERS);
 export const KERAS_NAMES: Record<string, string> = {
   'keras.Layer': 'nn.Module',
   'keras.Model': 'nn.Module',
+  'keras.KerasTensor': 'torch.Tensor',
   'keras.layers.Dense': 'nn.Linear',
   'keras.layers.Embedding': 'nn.Embedding',
   'keras.layers.Dropout': 'nn.Dropout',
   'keras.layers.Conv2D': 'nn.Conv2d',
+  'keras.layers.MaxPooling2D': 'nn.MaxPool2d',
+  'keras.layers.AveragePooling2D': 'nn.AvgPool2d',
 };
 
 /** Keras layers that exist but are not converted yet, with why. */
 export const KERAS_NOT_YET: Record<string, string> = {
   'keras.layers.MultiHeadAttention': 'not converted yet',
-  'keras.layers.BatchNormalization': 'not converted yet',
 };

@@ -25,8 +25,8 @@ const KERAS_NUMPY = new Set(`abs absolute add all allclose amax amin any append 
   swapaxes take take_along_axis tan tanh tensordot tile trace transpose tri tril triu true_divide trunc unstack var
   vdot vsplit vstack where zeros zeros_like`.split(/\s+/));
 
-/** JAX functions outside jax.numpy whose Keras counterpart takes the same arguments with the same defaults (not
- *  leaky_relu: keras.ops.leaky_relu's negative_slope defaults to 0.2, jax.nn's to 0.01). */
+/** JAX functions outside jax.numpy whose Keras counterpart (a keras.ops function, or a prelude helper where keras.ops
+ *  lacks it or has other defaults) takes the same arguments with the same defaults. */
 const JAX_FUNCTIONS: Record<string, string> = {
   'jax.nn.relu': 'keras.ops.relu',
   'jax.nn.relu6': 'keras.ops.relu6',
@@ -53,6 +53,11 @@ const JAX_FUNCTIONS: Record<string, string> = {
   'jax.lax.stop_gradient': 'keras.ops.stop_gradient',
   'jax.lax.top_k': 'keras.ops.top_k',
   'jnp.asarray': 'keras.ops.convert_to_tensor',
+  // keras.ops.leaky_relu's slope defaults to 0.2: the prelude's has jax.nn's 0.01
+  'jax.nn.leaky_relu': 'leaky_relu',
+  'jax.nn.mish': 'mish',
+  // TensorFlow pads only in the constant, reflect and symmetric modes: the prelude adds edge and wrap
+  'jnp.pad': 'nnf_pad',
 };
 
 const JAX_DTYPES = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool_'];
@@ -165,6 +170,14 @@ const PRELUDE_LAYERS: Record<string, string[]> = {
   Linear: [],
   LayerNorm: [],
   Embedding: ['max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse', '_weight', '_freeze'],
+  GroupNorm: [],
+  RMSNorm: [],
+  Bilinear: [],
+  RReLU: [],
+  MultiheadAttention: [],
+  ...Object.fromEntries(['TransformerEncoderLayer', 'TransformerDecoderLayer', 'TransformerEncoder', 'TransformerDecoder', 'Transformer'].map((name) => [name, []])),
+  ...Object.fromEntries(['LSTM', 'GRU', 'RNN', 'LSTMCell', 'GRUCell', 'RNNCell'].map((name) => [name, []])),
+  ...Object.fromEntries([1, 2, 3].flatMap((nd) => [[`Conv${nd}d`, []], [`ConvTranspose${nd}d`, ['padding_mode']]])),
 };
 
 /** nn.Dropout is keras.layers.Dropout: the same drop probability and 1/(1-p) scaling, active only when the layer is
@@ -180,10 +193,29 @@ const linear: JaxEmit = (a, e) => {
 /** torch.finfo(x.dtype): NumPy's finfo of the dtype, which TensorFlow names by its own class. */
 const finfo: JaxEmit = (a, e) => e.call('np.finfo', [a.type.lit === null ? 'np.float32' : e.call('keras.backend.standardize_dtype', [a.type])]);
 
+/** F.convNd as the prelude's conv_nd, with torch's own parameters and layouts (the JAX emission moves channels last
+ *  for lax). */
+const conv: JaxEmit = (a, e) => e.call(e.helper('conv_nd'), [a.input, a.weight], {
+  bias: [a.bias, 'None'], stride: [a.stride, '1'], padding: [a.padding, '0'], dilation: [a.dilation, '1'], groups: [a.groups, '1'],
+});
+const CONV = { emit: conv, spelling: 'conv_nd(input, weight, bias, stride, padding, dilation, groups) (keras_prelude: explicit padding, then keras.ops.conv channels-first)' };
+
+/** torch.clamp as keras.ops.maximum then keras.ops.minimum: keras.ops.clip needs both bounds (torch's order: a min
+ *  above the max gives the max). */
+const clamp: JaxEmit = (a, e) => {
+  const given = (bound?: Arg) => bound !== undefined && bound.lit !== null;
+  const low = given(a.min) ? e.call('keras.ops.maximum', [a.input, a.min]) : a.input.text;
+  return given(a.max) ? e.call('keras.ops.minimum', [low, a.max]) : low;
+};
+
 /** Ops whose Keras emission is written here, with its hover spelling. */
 const OWN_OPS: Partial<Record<string, { emit: JaxEmit; spelling: string }>> = {
   linear: { emit: linear, spelling: 'keras.ops.matmul(x, keras.ops.transpose(weight)) + bias' },
   finfo: { emit: finfo, spelling: 'np.finfo(keras.backend.standardize_dtype(dtype))' },
+  conv1d: CONV, conv2d: CONV, conv3d: CONV,
+  clamp: { emit: clamp, spelling: 'keras.ops.minimum(keras.ops.maximum(x, min), max)' },
+  clamp_min: { emit: clamp, spelling: 'keras.ops.maximum(x, min)' },
+  clamp_max: { emit: clamp, spelling: 'keras.ops.minimum(x, max)' },
 };
 
 /** Ops whose JAX emission, so translated, is their Keras emission (confirmed by the conformance suite). */
@@ -215,15 +247,29 @@ const TRANSLATED_OPS = [
   'sub', 'swapaxes', 'swapdims', 't', 'take', 'tan', 'tanh', 'tanhshrink', 'tensor', 'tensordot', 'threshold',
   'tile', 'to', 'trace', 'transpose', 'tril', 'triu', 'trunc', 'type', 'type_as', 'unbind', 'unsqueeze', 'vdot',
   'view', 'view_as', 'where', 'zeros', 'zeros_like',
+  // convolution, pooling, resizing, norms and losses: keras_prelude.py has the helpers the JAX emission calls, under
+  // the same names and signatures (channels-first, as torch)
+  'leaky_relu', 'rrelu', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'prelu', 'rms_norm', 'local_response_norm',
+  'unfold', 'pixel_shuffle', 'pixel_unshuffle',
+  'nll_loss', 'cross_entropy', 'kl_div', 'hinge_embedding_loss', 'cosine_embedding_loss', 'poisson_nll_loss',
+  'multilabel_soft_margin_loss', 'mish', 'cosine_similarity',
+  'pad', 'batch_norm', 'group_norm', 'instance_norm', 'interpolate', 'upsample', 'upsample_nearest', 'upsample_bilinear',
+  ...[1, 2, 3].flatMap((nd) => [`max_pool${nd}d`, `avg_pool${nd}d`, `adaptive_avg_pool${nd}d`, `adaptive_max_pool${nd}d`, `conv_transpose${nd}d`]),
 ];
 
-/** Modules whose JAX emission (a function or lambda over one) translates. */
+/** Modules whose JAX emission translates: a function or lambda over one, or a prelude class that the Keras prelude
+ *  has under the same name and constructor (BatchNorm, InstanceNorm, PReLU). */
 const TRANSLATED_MODULES = [
   'CELU', 'ConstantPad1d', 'ConstantPad2d', 'ConstantPad3d', 'ELU', 'GELU', 'GLU', 'Hardshrink', 'Hardsigmoid',
   'Hardswish', 'Hardtanh', 'HuberLoss', 'Identity', 'L1Loss', 'LogSigmoid', 'LogSoftmax', 'MSELoss',
   'MarginRankingLoss', 'ReLU', 'ReLU6', 'ReflectionPad1d', 'ReflectionPad2d', 'ReflectionPad3d', 'SELU', 'SiLU',
   'Sigmoid', 'SmoothL1Loss', 'SoftMarginLoss', 'Softmax', 'Softmax2d', 'Softmin', 'Softplus', 'Softshrink',
-  'Softsign', 'Tanh', 'Tanhshrink', 'Threshold', 'ZeroPad1d', 'ZeroPad2d', 'ZeroPad3d',
+  'Softsign', 'Tanh', 'Tanhshrink', 'Threshold', 'ZeroPad1d', 'ZeroPad2d', 'ZeroPad3d', 'Flatten', 'Upsample',
+  'UpsamplingNearest2d', 'UpsamplingBilinear2d', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm',
+  'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d',
+  'NLLLoss', 'CrossEntropyLoss', 'KLDivLoss', 'HingeEmbeddingLoss', 'CosineEmbeddingLoss', 'PoissonNLLLoss',
+  'MultiLabelSoftMarginLoss', 'Mish', 'CosineSimilarity', 'LeakyReLU', 'BCELoss', 'BCEWithLogitsLoss', 'PReLU', 'LocalResponseNorm', 'Unfold', 'PixelShuffle', 'PixelUnshuffle',
+  ...[1, 2, 3].flatMap((nd) => [`MaxPool${nd}d`, `AvgPool${nd}d`, `AdaptiveAvgPool${nd}d`, `AdaptiveMaxPool${nd}d`, `LPPool${nd}d`, `ReplicationPad${nd}d`, `CircularPad${nd}d`]),
 ];
 
 /** Hover's Keras spelling: the JAX one with Keras names. */

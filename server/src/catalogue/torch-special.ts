@@ -50,22 +50,21 @@ export const containers: Record<string, Builder> = {
   'torch.nn.ParameterDict': (positional, keywords) => `nnx.Dict(${only(positional, keywords, 'parameters')?.text ?? '{}'})`,
 };
 
-/** The prelude's Sequential, children named by index; a named one (OrderedDict) is not converted yet. */
+/** nn.Sequential(OrderedDict(...)): children named by key. */
+const isNamedSequential = (positional: Arg[]) => positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text);
+
+/** The prelude's Sequential (children named by index), or its NamedSequential for one built from an OrderedDict. */
 function preludeSequential(targetLabel: string): Builder {
   return (positional, keywords, e) => {
-    if (Object.keys(keywords).length || (positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text))) e.unsupported(`a named nn.Sequential: no ${targetLabel} equivalent yet`);
+    if (Object.keys(keywords).length) e.unsupported(`nn.Sequential with keyword arguments: no ${targetLabel} equivalent`);
+    if (isNamedSequential(positional)) return `${e.helper('NamedSequential')}(${positional[0].text})`;
     return `${e.helper('Sequential')}(${positional.map((a) => a.text).join(', ')})`;
   };
 }
 
-/** nn.Sequential(OrderedDict(...)): children named by key. */
-const isNamedSequential = (positional: Arg[]) => positional.length === 1 && /^(collections\.)?OrderedDict\(/.test(positional[0].text);
-
 /** The NumPy prelude's containers: a list or dict of children (named by index or key, as torch names them). */
 export const numpyContainers: Record<string, Builder> = {
-  'torch.nn.Sequential': (positional, keywords, e) => (isNamedSequential(positional) && !Object.keys(keywords).length
-    ? `${e.helper('NamedSequential')}(${positional[0].text})`
-    : preludeSequential('NumPy')(positional, keywords, e)),
+  'torch.nn.Sequential': preludeSequential('NumPy'),
   'torch.nn.ModuleList': (positional, keywords, e) => `${e.helper('ModuleList')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
   'torch.nn.ModuleDict': (positional, keywords, e) => `${e.helper('ModuleDict')}(${only(positional, keywords, 'modules')?.text ?? ''})`,
 };
@@ -78,7 +77,7 @@ export const kerasContainers: Record<string, Builder> = {
   'torch.nn.ModuleDict': numpyContainers['torch.nn.ModuleDict'],
 };
 
-/** einops' torch layers wrap functions that accept JAX and NumPy arrays as they are. */
+/** einops' torch layers wrap functions that accept JAX, NumPy and TensorFlow arrays as they are. */
 function einopsLayer(fn: string): Builder {
   return (positional, keywords, e) => {
     const pattern = only(positional, keywords, 'pattern');
@@ -101,6 +100,8 @@ export const specialFunctions: Record<string, Builder> = {
 
 /** Keras: a parameter is a keras.Variable, which the layer that holds it tracks. */
 export const kerasSpecialFunctions: Record<string, Builder> = {
+  'einops.layers.torch.Rearrange': einopsLayer('rearrange'),
+  'einops.layers.torch.Reduce': einopsLayer('reduce'),
   'torch.nn.Parameter': (positional, keywords, e) => `keras.Variable(${only(positional, keywords, 'data')?.text ?? e.unsupported('nn.Parameter() without data')})`,
 };
 

@@ -1,11 +1,12 @@
 // The numerical check: trace the source and the target on the same inputs and weights, run both graphs in
 // onnxruntime-web, compare the outputs, and on a mismatch find the first line where the two part ways.
 // A verdict of "equivalent" is only given when both sides were computed and every output is close.
-import { convertTorch } from '../convert';
-import type { ConversionTarget } from '../protocol';
+import { convertTo } from '../convert-any';
+import { detectFramework, targetLabel, targetsFrom, type SourceFramework, type Target } from '../protocol';
 import { compareTensors, errorHistogram, type Tolerance } from './compare';
 import { firstDivergence, type Divergence, type RecordedValue } from './divergence';
 import { createJaxHost } from './hosts/jax';
+import { createKerasHost } from './hosts/keras';
 import { createNumpyHost } from './hosts/numpy';
 import { createTorchHost } from './hosts/torch';
 import { drawInput, Random, type InputSpec } from './inputs';
@@ -24,8 +25,10 @@ export type { Blocker, CheckReport, OutputReport, Verdict } from './report';
 
 export interface CheckRequest {
   source: string;
-  /** the framework of the target program; JAX when absent */
-  to?: ConversionTarget;
+  /** the framework the source is written in; detected from its imports when absent (PyTorch without any) */
+  from?: SourceFramework;
+  /** the framework of the target program; the first target of the source's framework when absent (JAX from PyTorch) */
+  to?: Target;
   /** the target program; converted from the source when absent */
   target?: string;
   entry: string;
@@ -35,7 +38,7 @@ export interface CheckRequest {
   mode?: 'eval' | 'train';
   /** where the traced graphs run: onnxruntime-web on WebAssembly in this process unless another runner is given */
   runner?: ModelRunner;
-  /** sees the inputs and the source's weights (state_dict) the check used, so that others can rerun the same pair */
+  /** sees the inputs and the source's weights (its state_dict, or its Flax state) the check used, so that others can rerun the same pair */
   observe?: (used: { inputs: NamedTensor[]; state: NamedTensor[] }) => void;
 }
 
@@ -68,32 +71,38 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
     verdict, outputs: [], firstDivergence: null, unsupported: [], notes: [], ...backendFacts(backends), timingsMs: timings, ...extra,
   });
 
-  const to = request.to ?? 'jax';
-  const targetCheck = TARGET_CHECKS[to];
-  if (!targetCheck) return report('unsupported', { unsupported: [{ side: 'target', line: null, message: `could not check: the check cannot run ${to} code yet` }] });
-  const conversion = request.target === undefined ? time('convert', () => convertTorch(request.source, to)) : undefined;
+  const from = request.from ?? detectFramework(request.source) ?? 'torch';
+  const to = request.to ?? targetsFrom(from)[0];
+  const pairBlocker = unavailablePair(from, to);
+  if (pairBlocker) return report('unsupported', { unsupported: [pairBlocker] });
+  const sourceCheck = SOURCE_CHECKS[from]!;
+  const targetCheck = TARGET_CHECKS[to]!;
+  const conversion = request.target === undefined ? time('convert', () => convertTo(request.source, to, from)) : undefined;
   const targetCode = request.target ?? conversion!.code;
   const notes = (conversion?.diagnostics ?? []).filter((d) => d.severity === 'error').map((d) => `line ${d.line}: ${d.message}`);
   const random = new Random(request.seed);
   const inputs: NamedTensor[] = request.inputs.map((spec) => ({ name: spec.name, value: drawInput(spec, random) }));
   const mode = request.mode ?? 'eval';
 
-  const sourceHost = createTorchHost(new Tracer(), { weights: new SeededWeights(request.seed) });
-  const source = time('traceSource', () => attempt('source', request.source, () => traceProgram(sourceHost, request.source, { entry: request.entry, inputs, mode })));
+  const isModel = request.entry.includes('(');
+  const { host: sourceHost, guards: sourceGuards } = sourceCheck.host(new Tracer(), new SeededWeights(request.seed));
+  const source = time('traceSource', () => attempt('source', request.source, () => traceProgram(sourceHost, request.source, {
+    entry: request.entry, inputs, mode, ...(isModel ? { constructorExtra: sourceCheck.constructorExtra } : {}),
+  }), sourceGuards));
   if ('blocker' in source) return report('unsupported', { unsupported: [source.blocker], notes, target: conversion?.code });
 
-  const sourceRun = await timeAsync('runSource', () => attemptRun('source', () => run(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym)])));
+  const sourceRun = await timeAsync('runSource', () => attemptRun('source', () => run(sourceHost, [...source.outputs.map((o) => o.sym), ...source.records.map((r) => r.sym), ...source.state.map((s) => s.sym), ...sourceGuards])));
   if ('blocker' in sourceRun) return report('unsupported', { unsupported: [sourceRun.blocker], notes, target: conversion?.code });
   const sourceValues = sourceRun;
-  const [sourceOutputs, sourceRecords, stateValues] = splitAt(sourceValues, source.outputs.length, source.records.length);
+  const [sourceOutputs, sourceRecords, stateValues, sourceGuardValues] = splitAt(sourceValues, source.outputs.length, source.records.length, source.state.length);
+  if (sourceGuardValues.some((g) => Number(g.data[0]))) return report('unsupported', { unsupported: [guessedWrong('source')], notes, target: conversion?.code });
 
   request.observe?.({ inputs, state: source.state.map((s, i) => ({ name: s.name, value: stateValues[i] })) });
   const { host: targetHost, guards } = targetCheck.host(new Tracer(), new SeededWeights(request.seed + 1));
   const weightsFrom = source.state.map((s, i) => ({ name: s.name, sym: targetHost.tracer.input(`weight.${s.name}`, stateValues[i]) }));
-  const isModel = request.entry.includes('(');
   const target = time('traceTarget', () => attempt('target', targetCode, () => traceProgram(targetHost, targetCode, {
     entry: request.entry, inputs, mode,
-    ...(isModel ? { constructorExtra: targetCheck.constructorExtra, loader: 'load_torch_state_dict', weightsFrom } : {}),
+    ...(isModel ? { constructorExtra: targetCheck.constructorExtra, loader: sourceCheck.loader, weightsFrom } : {}),
   }), guards));
   if ('blocker' in target) return report('unsupported', { unsupported: [target.blocker], notes, target: conversion?.code });
 
@@ -101,7 +110,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   if ('blocker' in targetRun) return report('unsupported', { unsupported: [targetRun.blocker], notes, target: conversion?.code });
   const targetValues = targetRun;
   const [targetOutputs, targetRecords, guardValues] = splitAt(targetValues, target.outputs.length, target.records.length);
-  if (guardValues.some((g) => Number(g.data[0]))) return report('unsupported', { unsupported: [GUESSED_WRONG], notes, target: conversion?.code });
+  if (guardValues.some((g) => Number(g.data[0]))) return report('unsupported', { unsupported: [guessedWrong('target')], notes, target: conversion?.code });
 
   return time('compare', () => {
     if (sourceOutputs.length !== targetOutputs.length) {
@@ -115,6 +124,38 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   });
 }
 
+function torchHost(tracer: Tracer, weights: WeightSource): { host: TraceHost; guards: Sym[] } {
+  const host = createTorchHost(tracer, { weights });
+  return { host, guards: host.guards };
+}
+
+function jaxHost(tracer: Tracer, weights: WeightSource): { host: TraceHost; guards: Sym[] } {
+  return { host: createJaxHost(tracer, { weights }), guards: [] };
+}
+
+/** What a Flax NNX constructor takes beyond the user's arguments (the same seed on both sides of a JAX pair). */
+const FLAX_RNGS = 'rngs=nnx.Rngs(0)';
+
+/** How to run each source framework's code: its host, what its constructors take beyond the user's entry, and the
+ *  function of the converted file that loads the source's weights (listed by the host's stateDict). */
+interface SourceCheck {
+  host: TargetCheck['host'];
+  constructorExtra?: string;
+  loader: string;
+}
+
+const SOURCE_CHECKS: Partial<Record<SourceFramework, SourceCheck>> = {
+  torch: { host: torchHost, loader: 'load_torch_state_dict' },
+  jax: { host: jaxHost, constructorExtra: FLAX_RNGS, loader: 'load_flax_state' },
+};
+
+/** The constructor arguments the check supplies itself to a class written in `framework` (Flax's rngs), or undefined
+ *  where the check cannot run that framework's code as a source: what the editor's Check lens leaves out or omits. */
+export function suppliedConstructorArguments(framework: SourceFramework): string[] | undefined {
+  const sourceCheck = SOURCE_CHECKS[framework];
+  return sourceCheck && (sourceCheck.constructorExtra ? [sourceCheck.constructorExtra.split('=')[0]] : []);
+}
+
 /** How to run each target's code: its host (with the guards its trace speculated on, which must all come out False)
  *  and what its constructors take beyond the source's arguments. */
 interface TargetCheck {
@@ -122,20 +163,31 @@ interface TargetCheck {
   constructorExtra?: string;
 }
 
-const TARGET_CHECKS: Partial<Record<ConversionTarget, TargetCheck>> = {
-  jax: { host: (tracer, weights) => ({ host: createJaxHost(tracer, { weights }), guards: [] }), constructorExtra: 'rngs=nnx.Rngs(0)' },
+const TARGET_CHECKS: Partial<Record<Target, TargetCheck>> = {
+  jax: { host: jaxHost, constructorExtra: FLAX_RNGS },
   numpy: {
     host: (tracer, weights) => {
       const host = createNumpyHost(tracer, { weights });
       return { host, guards: host.views.guards };
     },
   },
+  torch: { host: torchHost },
+  keras: { host: (tracer, weights) => ({ host: createKerasHost(tracer, { weights }), guards: [] }) },
 };
 
-const GUESSED_WRONG: Blocker = {
-  side: 'target', line: null,
-  message: 'could not check the target: it branches on array values (a condition the trace took to be False was True)',
-};
+/** Why a pair cannot be checked (a source framework without a host, a target the converter does not write from it,
+ *  or one the check cannot run), or undefined. */
+function unavailablePair(from: SourceFramework, to: Target): Blocker | undefined {
+  const blocker = (side: Blocker['side'], message: string): Blocker => ({ side, line: null, message: `could not check: ${message}` });
+  if (!SOURCE_CHECKS[from]) return blocker('source', `the check cannot run ${targetLabel(from)} sources yet`);
+  if (!(targetsFrom(from) as readonly Target[]).includes(to)) return blocker('target', `${targetLabel(from)} code converts to ${targetsFrom(from).map(targetLabel).join(', ')}, not ${targetLabel(to)}`);
+  if (!TARGET_CHECKS[to]) return blocker('target', `the check cannot run ${targetLabel(to)} code yet`);
+  return undefined;
+}
+
+function guessedWrong(side: 'source' | 'target'): Blocker {
+  return { side, line: null, message: `could not check the ${side}: it branches on array values (a condition the trace took to be False was True)` };
+}
 
 /** Outputs whose values were compared but whose dtypes differ (float64 against float32): the user should know. */
 function dtypeDifferences(outputs: OutputReport[], source: Tensor[], target: Tensor[]): string[] {

@@ -2,9 +2,13 @@
 // version's, the framework the document is written in, and the whole file's conversion, computed on first use
 // (diagnostics do without it: see diagnostics.ts).
 import { parsePython, type Edit, type Tree } from '../parser';
-import { convertTorch, type ConversionResult } from '../convert';
-import { convertToTorch, detectFramework } from '../reverse/to-torch';
+import type { ConversionResult } from '../convert';
+import { convertTo } from '../convert-any';
+import { detectFramework } from '../reverse/to-torch';
 import { targetsFrom, type SourceFramework, type Target } from '../protocol';
+
+// the conversion of any pair lives in the core (the check uses it too); the features import it from here
+export { convertTo };
 
 export interface Analysis {
   readonly text: string;
@@ -59,11 +63,6 @@ export function primaryTarget(framework: SourceFramework): Target {
   return targetsFrom(framework)[0];
 }
 
-/** Converts with the engine that writes `target`: the reverse one (JAX or Keras by the imports) for PyTorch, the PyTorch one for the others.
- *  Throws InputError where the text does not parse. */
-export function convertTo(text: string, target: Target): ConversionResult {
-  return target === 'torch' ? convertToTorch(text) : convertTorch(text, target);
-}
 
 /** Conversion failures become data: half-typed code must never take the server down. By default, to the primary
  *  target of the framework the text is written in. */

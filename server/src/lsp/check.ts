@@ -7,13 +7,15 @@ import {
 import type { CheckReport } from '../check/report';
 import type { ModelRunner } from '../check/onnx/session';
 import { parseInputSpec, type InputSpec } from '../check/inputs';
-import { CONVERSION_TARGETS, type CheckParams, type ConversionTarget } from '../protocol';
+import { targetLabel, targetsFrom, type CheckParams, type SourceFramework, type Target } from '../protocol';
 
 /** What the embedded check takes (server/src/check/check.ts CheckRequest). */
 export interface CheckRunRequest {
   source: string;
+  /** the framework the source is written in */
+  from: SourceFramework;
   /** the framework the source is converted to (or the target is written in) */
-  to: ConversionTarget;
+  to: Target;
   /** converted from source when absent */
   target?: string;
   entry: string;
@@ -33,12 +35,15 @@ export type CheckProgress = WorkDoneProgressReporter & { readonly token?: Cancel
 // the settings' defaults (package.json rosetta.check.*)
 const DEFAULT_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 
-export function checkRunRequest(params: CheckParams, source: string, target: string | undefined): CheckRunRequest {
+/** The check of a document written in `from`: to the target asked for, else that framework's first. */
+export function checkRunRequest(params: CheckParams, from: SourceFramework, source: string, target: string | undefined): CheckRunRequest {
   if (!params.entry?.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'rosetta/check needs an entry: a module constructor call such as Net() or a function name');
-  const to = params.target ?? 'jax';
-  if (!CONVERSION_TARGETS.includes(to)) throw new ResponseError(ErrorCodes.InvalidParams, `cannot check a conversion to ${to} (supported: ${CONVERSION_TARGETS.join(', ')})`);
+  const targets: readonly string[] = targetsFrom(from);
+  const to = params.target ?? targetsFrom(from)[0];
+  if (!targets.includes(to)) throw new ResponseError(ErrorCodes.InvalidParams, `cannot check a conversion of ${targetLabel(from)} code to ${to} (it converts to ${targets.join(', ')})`);
   return {
     source,
+    from,
     to,
     target,
     entry: params.entry.trim(),

@@ -1,10 +1,12 @@
 // Lenses above every nn.Module class: "Convert to JAX", "Convert to NumPy", ... (the class, as the code actions convert
 // it) and "Check" (the numerical check, with the constructor call and input specs the client offers the user to confirm).
-// Above every Flax NNX module class of a JAX document: "Convert to PyTorch" (the check runs from PyTorch only).
+// Above every module class of a JAX or Keras document: "Convert to PyTorch", and "Check" where the check runs that
+// framework's code (JAX today).
 import { Command, type CodeLens } from 'vscode-languageserver';
 import type { Node } from '../parser';
 import { moduleClassNames } from '../convert';
 import { moduleClassesToTorch } from '../reverse/to-torch';
+import { suppliedConstructorArguments } from '../check/check';
 import { CheckCommand, ConvertToJaxCommand, targetLabel, targetsFrom, type CheckCommandArgument, type ConvertParams, type SourceFramework } from '../protocol';
 import type { Analysis } from './analysis';
 import { rangeOf } from './ranges';
@@ -26,19 +28,24 @@ function lensesFor(cls: Node, uri: string, framework: SourceFramework): CodeLens
     const convert: ConvertParams = { textDocument: { uri }, range: { start: range.start, end: range.start }, target };
     return { range, command: Command.create(`Convert to ${targetLabel(target)}`, ConvertToJaxCommand, convert) };
   });
-  if (framework !== 'torch') return converts;
-  return [...converts, { range, command: Command.create('Check', CheckCommand, checkArgument(cls, uri)) }];
+  const supplied = suppliedConstructorArguments(framework);
+  if (!supplied) return converts;
+  return [...converts, { range, command: Command.create('Check', CheckCommand, checkArgument(cls, uri, framework, supplied)) }];
 }
 
-export function checkArgument(cls: Node, uri: string): CheckCommandArgument {
+/** The method each framework's modules compute in. */
+const CALL_METHODS: Record<SourceFramework, string> = { torch: 'forward', jax: '__call__', keras: 'call' };
+
+/** The entry and inputs to start from: the constructor's required parameters but those the check supplies itself. */
+function checkArgument(cls: Node, uri: string, framework: SourceFramework, supplied: string[]): CheckCommandArgument {
   const name = cls.childForFieldName('name')!.text;
-  const required = requiredParameters(method(cls, '__init__'));
+  const required = requiredParameters(method(cls, '__init__')).filter((p) => !supplied.includes(p));
   return {
     textDocument: { uri },
     name,
     entry: `${name}(${required.map((p) => `${p}=`).join(', ')})`,
     needsArguments: required.length > 0,
-    inputs: requiredParameters(method(cls, 'forward')).map((p) => `${p}=${DEFAULT_INPUT}`),
+    inputs: requiredParameters(method(cls, CALL_METHODS[framework])).map((p) => `${p}=${DEFAULT_INPUT}`),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Node, Tree } from '../parser';
 import type { ConversionResult, Diagnostic, MappingEntry } from '../convert';
 import { targetLabel, targetsFrom, type Target } from '../protocol';
 import { functionIndex, methodIndex, moduleIndex, type FunctionSpelling } from '../catalogue/index';
-import { jaxFunctions, jaxLayers } from '../catalogue/from-jax';
+import { jaxFunctions, jaxLayers, linenFunctions, linenLayers } from '../catalogue/from-jax';
 import { kerasFunctions, kerasLayers } from '../catalogue/from-keras';
 import { describe } from '../catalogue/signature';
 import type { Status } from '../catalogue/types';
@@ -107,10 +107,10 @@ export function unconvertedMarkdown(diagnostic: Diagnostic, target: Target): str
   return [`\`${diagnostic.api}\` → no ${targetLabel(target)} equivalent`, '**no equivalent** · kept as it was and marked `# rosetta: not converted`', reason].join('\n\n');
 }
 
-/** The source signatures of every spelling the API has (overloads included; a JAX or Keras API's from that side of
- *  the catalogue); the call's status comes from its mapping, which the conversion derives from its emission. */
+/** The source signatures of every spelling the API has (overloads included; a JAX, Flax Linen or Keras API's from
+ *  that side of the catalogue); the call's status comes from its mapping, which the conversion derives from its emission. */
 function catalogueEntry(mapping: MappingEntry): { signatures: string[] } | undefined {
-  const reverse = [jaxFunctions, jaxLayers, kerasFunctions, kerasLayers].map((table) => table.get(mapping.api)).find(Boolean);
+  const reverse = [jaxFunctions, jaxLayers, linenFunctions, linenLayers, kerasFunctions, kerasLayers].map((table) => table.get(mapping.api)).find(Boolean);
   if (reverse) return { signatures: [describe({ ...reverse.sig, path: mapping.api })] };
   const module = moduleIndex.get(mapping.api);
   if (module) return { signatures: [describe(module.sig)] };

@@ -111,9 +111,8 @@ export class RosettaServer {
   }
 
   async check(params: CheckParams, cancellation: CancellationToken): Promise<CheckReport> {
-    const framework = this.analysisOf(params.textDocument.uri)?.framework;
-    if (framework && framework !== 'torch') throw new ResponseError(ErrorCodes.InvalidParams, `the check runs from PyTorch only today; this is a ${targetLabel(framework)} document`);
-    const request = checkRunRequest(params, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
+    const framework = this.analysisOf(params.textDocument.uri)?.framework ?? 'torch';
+    const request = checkRunRequest(params, framework, this.openText(params.textDocument.uri), params.targetUri && this.targetText(params.targetUri));
     // the client runs the graphs (rosetta/runModel): the models and tensors go over the wire as base64
     if (params.backend === 'webgpu') request.runner = remoteRunner((run) => this.client.runModel(run));
     const progress = await this.client.workDoneProgress(params.workDoneToken);

@@ -157,7 +157,10 @@ _CONV = {'weight': [('kernel', _kernel_to_torch)], 'bias': [('bias', None)]}
 _HELPER_LAYOUTS = {
     'LinearToHeads': {'weight': [('kernel', lambda w: w.reshape(w.shape[0], -1).T)], 'bias': [('bias', lambda b: b.reshape(-1))]},
     'LinearFromHeads': {'weight': [('kernel', lambda w: w.reshape(-1, w.shape[-1]).T)], 'bias': [('bias', None)]},
+    'LinenLayerNorm': {'weight': [('scale', None)], 'bias': [('bias', None)]},
 }
+# the collections of Flax Linen's `variables = model.init(...)` that hold the model's weights
+_LINEN_COLLECTIONS = ('params', 'batch_stats')
 _FLAX_LAYOUTS = {
     nn.Conv1d: _CONV, nn.Conv2d: _CONV, nn.Conv3d: _CONV,
     nn.modules.batchnorm._BatchNorm: {'weight': [('scale', None)], 'bias': [('bias', None)], 'running_mean': [('mean', None)],
@@ -185,8 +188,20 @@ def _flat_flax_state(state, prefix=''):
     return out
 
 
-def _torch_slots(module, prefix, out):
-    """Each torch parameter and buffer of `module` with the Flax paths that may fill it: [(tensor, [(path, convert)])]."""
+def _linen_variables(state):
+    """Flax Linen's variables ({'params': ..., 'batch_stats': ...}) as one tree of modules, or None for an nnx state."""
+    keys = set(state.keys()) if hasattr(state, 'keys') else set()
+    if 'params' not in keys or not keys <= set(_LINEN_COLLECTIONS):
+        return None
+    merged = {}
+    for collection in _LINEN_COLLECTIONS:
+        merged.update(_flat_flax_state(state.get(collection, {})))
+    return merged
+
+
+def _torch_slots(module, prefix, out, linen=False):
+    """Each torch parameter and buffer of `module` with the Flax paths that may fill it: [(tensor, [(path, convert)])].
+    Linen names the layers of a list attribute layers_0, layers_1, ... where torch's ModuleList has layers.0, ...."""
     layouts = _HELPER_LAYOUTS.get(type(module).__name__)
     if layouts is None:
         layouts = next((rules for kind, rules in _FLAX_LAYOUTS.items() if isinstance(module, kind)), {})
@@ -196,17 +211,20 @@ def _torch_slots(module, prefix, out):
     for name, child in module.named_children():
         # the file's Sequential (nnx.Sequential) names its entries layers.0, layers.1, ... in Flax
         flax_sequential = type(module).__name__ == 'Sequential' and type(module) is not nn.Sequential
-        _torch_slots(child, f"{prefix}{'layers.' if flax_sequential else ''}{name}.", out)
+        child_prefix = f"{prefix[:-1]}_{name}." if linen and isinstance(module, nn.ModuleList) else f"{prefix}{'layers.' if flax_sequential else ''}{name}."
+        _torch_slots(child, child_prefix, out, linen)
     return out
 
 
 def load_flax_state(model, state):
     """Fills the torch `model` in place from the Flax model's state: `nnx.state(flax_model)` itself or a nested dict of
-    arrays (`nnx.state(flax_model).to_pure_dict()`, numpy or jax). Linear kernels are transposed ([in, out] ->
-    [out, in]); a weight shared by two layers is filled once. A mismatch raises KeyError naming both sides."""
-    flat = _flat_flax_state(state)
+    arrays (`nnx.state(flax_model).to_pure_dict()`, numpy or jax), or a Flax Linen model's `variables` (params and
+    batch_stats). Linear kernels are transposed ([in, out] -> [out, in]); lazy torch layers take the Flax shapes; a
+    weight shared by two layers is filled once. A mismatch raises KeyError naming both sides."""
+    linen = _linen_variables(state)
+    flat = _flat_flax_state(state) if linen is None else linen
     filled, used = set(), set()
-    slots = _torch_slots(model, '', [])
+    slots = _torch_slots(model, '', [], linen is not None)
     for tensor, candidates in slots:
         if id(tensor) in filled or not candidates:
             continue
@@ -215,6 +233,8 @@ def load_flax_state(model, state):
             continue
         path, convert = found
         value = convert(flat[path]) if convert else flat[path]
+        if isinstance(tensor, nn.parameter.UninitializedTensorMixin):
+            tensor.materialize(value.shape)
         if tuple(value.shape) != tuple(tensor.shape):
             raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape}')
         with torch.no_grad():
@@ -278,9 +298,62 @@ class KerasConv2D(ChannelsLast, nn.LazyConv2d):
         y = super().forward(x)
         return y if self.activation is None else self.activation(y)
 
+# --- LinenLayerNorm: KerasLayerNormalization
+class LinenLayerNorm(KerasLayerNormalization):
+    """linen.LayerNorm over the last axis, whose size it learns at the first call, as Flax Linen does (the Keras
+    helper above is the same layer); load_flax_state fills it from the Flax scale and bias."""
+
+# --- LinenConv: ChannelsLast
+class LinenConv(ChannelsLast):
+    """linen.Conv: channels-last (N, ..., C) in and out, its input channels learnt at the first call as in Flax;
+    load_flax_state turns Flax's [*kernel, in, out] kernel into torch's [out, in, *kernel]."""
+    cls_to_become = None  # stays channels-last once its weights exist
+
+    def _get_in_channels(self, x):
+        return x.shape[-1]
+
+# --- LinenConv1d: LinenConv
+class LinenConv1d(LinenConv, nn.LazyConv1d):
+    """linen.Conv over one axis, (N, L, C) in and out."""
+
+# --- LinenConv2d: LinenConv
+class LinenConv2d(LinenConv, nn.LazyConv2d):
+    """linen.Conv over two axes, (N, H, W, C) in and out."""
+
+# --- LinenConv3d: LinenConv
+class LinenConv3d(LinenConv, nn.LazyConv3d):
+    """linen.Conv over three axes, (N, D, H, W, C) in and out."""
+
+# --- LinenBatchNorm: ChannelsLast
+class LinenBatchNorm(ChannelsLast, nn.LazyBatchNorm1d):
+    """linen.BatchNorm over the last axis of an input of any rank, its size learnt at the first call as in Flax;
+    momentum is 1 - Flax's."""
+    cls_to_become = None  # stays channels-last once its statistics exist
+
+    def initialize_parameters(self, x):
+        super().initialize_parameters(x.movedim(-1, 1))
+
+    def _check_input_dim(self, input):
+        pass
+
+# --- KerasBatchNormalization: LinenBatchNorm
+class KerasBatchNormalization(LinenBatchNorm):
+    """keras.layers.BatchNormalization over the last axis of an input of any rank, its size learnt at the first call as in
+    Keras; momentum is 1 - Keras's. load_keras_weights fills it from gamma, beta, moving_mean and moving_variance."""
+
+# --- KerasMaxPooling2D: ChannelsLast
+class KerasMaxPooling2D(ChannelsLast, nn.MaxPool2d):
+    """keras.layers.MaxPooling2D: channels-last (N, H, W, C) in and out."""
+
+# --- KerasAveragePooling2D: ChannelsLast
+class KerasAveragePooling2D(ChannelsLast, nn.AvgPool2d):
+    """keras.layers.AveragePooling2D: channels-last (N, H, W, C) in and out."""
+
 # --- load_keras_weights
-# torch layer -> {torch tensor: (Keras variable attribute, converter to torch's layout)}; other tensors (add_weight
-# parameters) have the attribute's name. The file's own helper layers are matched by name, torch's by isinstance.
+# torch layer -> {torch tensor: (Keras variable attribute, converter to torch's layout), or None where Keras has no
+# such variable (torch's count of batches, left as it is)}; other tensors (add_weight parameters) have the attribute's
+# name, and so does a Keras layer that keeps torch's names and layouts (Rosetta's Keras prelude Linear: weight
+# [out, in]). The file's own helper layers are matched by name, torch's by isinstance.
 _KERAS_HELPER_LAYOUTS = {
     'KerasLayerNormalization': {'weight': ('gamma', None), 'bias': ('beta', None)},
 }
@@ -288,21 +361,38 @@ _KERAS_LAYOUTS = {
     nn.Linear: {'weight': ('kernel', lambda w: w.T), 'bias': ('bias', None)},
     nn.Embedding: {'weight': ('embeddings', None)},
     nn.Conv2d: {'weight': ('kernel', lambda w: np.transpose(w, (3, 2, 0, 1))), 'bias': ('bias', None)},
+    nn.modules.batchnorm._BatchNorm: {'weight': ('gamma', None), 'bias': ('beta', None), 'running_mean': ('moving_mean', None),
+                                      'running_var': ('moving_variance', None), 'num_batches_tracked': None},
 }
 
 
-def _keras_slots(module, layer, prefix, out):
-    """Each torch parameter and buffer with the Keras variable of the same place: [(torch path, tensor, variable, convert)]."""
+def _keras_slots(module, layer, prefix, out, layers):
+    """Each torch parameter and buffer with the Keras variable of the same place: [(torch path, tensor, variable, convert)];
+    `layers` collects the Keras layers met, by name."""
+    layers[getattr(layer, 'name', None)] = layer
     layouts = _KERAS_HELPER_LAYOUTS.get(type(module).__name__)
     if layouts is None:
         layouts = next((rules for kind, rules in _KERAS_LAYOUTS.items() if isinstance(module, kind)), {})
     for name, tensor in list(module.named_parameters(recurse=False)) + list(module.named_buffers(recurse=False)):
-        attribute, convert = layouts.get(name, (name, None))
+        rule = layouts.get(name, (name, None))
+        if rule is None:
+            continue
+        attribute, convert = rule
+        if not hasattr(layer, attribute) and hasattr(layer, name):
+            attribute, convert = name, None
         out.append((prefix + name, tensor, getattr(layer, attribute, None), convert))
     for name, child in module.named_children():
         sub = layer[int(name)] if isinstance(layer, (list, tuple)) else getattr(layer, name, None)
-        _keras_slots(child, sub, f'{prefix}{name}.', out)
+        _keras_slots(child, sub, f'{prefix}{name}.', out, layers)
     return out
+
+
+def _replaced(variable, layers):
+    """Whether the layer that made the variable holds another one in its place now (tied weights, `a.weight = b.weight`):
+    Keras keeps the first among the model's weights though nothing uses it."""
+    layer = layers.get(variable.path.rpartition('/')[0])
+    held = getattr(layer, variable.name, variable) if layer is not None else variable
+    return held is not variable and hasattr(held, 'numpy')
 
 
 def load_keras_weights(model, keras_model):
@@ -311,21 +401,21 @@ def load_keras_weights(model, keras_model):
     Keras model itself is the key: each torch layer takes the variables of the Keras layer under the same attribute.
     Dense kernels are transposed ([in, out] -> [out, in]); lazy torch layers take the Keras shapes. A mismatch raises
     KeyError naming the torch tensors without a Keras variable and the Keras variables left over."""
-    used, missing = set(), []
-    for path, tensor, variable, convert in _keras_slots(model, keras_model, '', []):
+    used, missing, layers = set(), [], {}
+    for path, tensor, variable, convert in _keras_slots(model, keras_model, '', [], layers):
         if variable is None or not hasattr(variable, 'numpy'):
             missing.append(path)
             continue
         value = np.asarray(variable.numpy())
         value = convert(value) if convert else value
-        if isinstance(tensor, nn.parameter.UninitializedParameter):
+        if isinstance(tensor, nn.parameter.UninitializedTensorMixin):
             tensor.materialize(value.shape)
         if tuple(value.shape) != tuple(tensor.shape):
             raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape} from {variable.path}')
         with torch.no_grad():
             tensor.copy_(torch.as_tensor(np.array(value)).to(tensor.dtype))
         used.add(id(variable))
-    unexpected = sorted(v.path for v in keras_model.weights if id(v) not in used)
+    unexpected = sorted(v.path for v in keras_model.weights if id(v) not in used and not _replaced(v, layers))
     if missing or unexpected:
         raise KeyError(f'the Keras model does not match the torch model: missing {sorted(missing)}, unexpected {unexpected}')
     return model

@@ -3,6 +3,7 @@
 import type { ConversionResult } from '../convert';
 import { KERAS_NAMES, KERAS_NOT_YET, kerasFunctions, kerasLayers } from '../catalogue/from-keras';
 import { convertWith, type SourceProfile } from './engine';
+import { isKerasPreludeDefinition, kerasHelperReplacement } from './prelude';
 
 /** One spelling per API: tf.keras is keras, and the classes Keras exports twice are named by their short path. */
 const ALIASES: Array<[RegExp, string]> = [
@@ -26,6 +27,7 @@ export const kerasProfile: SourceProfile = {
   droppedParams: new Map(),
   modeArgument: 'training',
   tracksLayerLists: true,
+  tensorAttributesAreBuffers: true,
   modeFlags: new Set(),
   functions: kerasFunctions,
   layers: kerasLayers,
@@ -33,6 +35,8 @@ export const kerasProfile: SourceProfile = {
   notYet: KERAS_NOT_YET,
   arrayMethods: { names: new Set(), namespace: 'keras.ops.' },
   loader: 'load_keras_weights',
+  helperReplacement: kerasHelperReplacement,
+  isPreludeDefinition: isKerasPreludeDefinition,
 };
 
 export function convertKeras(text: string): ConversionResult {

@@ -6,7 +6,7 @@ import { callValue, dunder, getAttribute, hasAttribute, iterate, length, mapping
 import { binaryOp, truthy } from './operators';
 import type { Runtime } from './runtime';
 import {
-  BoundMethod, BuiltinFunction, Decorated, HostObject, PyClass, PyDict, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyModule, PyRange,
+  BoundMethod, BuiltinFunction, Decorated, HostObject, PyClass, PyDict, PyEllipsis, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyModule, PyRange,
   PySet, PySlice, PyTuple, builtinsModuleMembers, exceptionClasses, float, objectClass, objectId, numberOf, pyError, typeName, type Kwargs, type Value,
 } from './values';
 
@@ -69,6 +69,7 @@ export function createBuiltins(rt: Runtime): Map<string, Value> {
   define('classmethod', ([fn]) => new Decorated('classmethod', fn));
   builtins.set('object', objectClass);
   builtins.set('NotImplemented', new PyInstance(new PyClass('NotImplementedType', [], new Map())));
+  builtins.set('Ellipsis', PyEllipsis.instance);
   for (const [name, cls] of exceptionClasses) builtins.set(name, cls);
   for (const member of builtins.values()) if (member instanceof BuiltinFunction || member instanceof PyClass) builtinsModuleMembers.add(member);
   return builtins;

@@ -18,7 +18,8 @@ export interface WeightSource {
 }
 
 export interface StateEntry {
-  /** the PyTorch state_dict key, e.g. `blocks.0.attn.qkv.weight` */
+  /** the source's own name for it: a PyTorch state_dict key (`blocks.0.attn.qkv.weight`), a Flax nnx.state path
+   *  (`blocks.0.linear.kernel`) */
   name: string;
   sym: Sym;
   kind: 'parameter' | 'buffer';
@@ -32,8 +33,9 @@ export interface TraceHost extends Host {
   inputTensor(sym: Sym): Value;
   /** called once on the built model before it runs: names and feeds its weights, sets eval/train mode */
   prepare(model: Value, mode: 'eval' | 'train', api: InterpreterApi): void;
-  /** torch sources: the state_dict (parameters and persistent buffers) in PyTorch's order */
+  /** sources: the weights a converted file's loader takes (torch: the state_dict in PyTorch's order; Flax: nnx.state) */
   stateDict?(model: Value, api: InterpreterApi): StateEntry[];
-  /** targets: the Python value handed to `load_torch_state_dict(model, state)`, a dict of arrays over `state` */
+  /** targets: the Python value handed to the converted file's loader (`load_torch_state_dict(model, state)`,
+   *  `load_flax_state(model, state)`), arrays over `state` */
   stateDictValue?(state: ReadonlyArray<{ name: string; sym: Sym }>): Value;
 }

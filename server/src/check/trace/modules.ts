@@ -4,12 +4,15 @@
 import { HostObject } from '../interp';
 import { NotLowered } from './tracer';
 
-/** A framework API the host lacks: calling it (or anything under it, torch.linalg.svd) stops the check, naming it. */
+/** A framework API the host lacks: calling it (or anything under it, torch.linalg.svd), or testing a value against
+ *  it with isinstance, stops the check, naming it. */
 export function missingApi(path: string): HostObject {
+  const stop = (): never => {
+    throw new NotLowered(path);
+  };
   return new HostObject(path, {
-    call: () => {
-      throw new NotLowered(path);
-    },
+    call: stop,
+    instancecheck: stop,
     getattr: (attr) => (attr.startsWith('__') ? undefined : missingApi(`${path}.${attr}`)),
   });
 }

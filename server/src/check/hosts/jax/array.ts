@@ -65,14 +65,19 @@ interface ArrayApi {
   functions: Record<string, Fn>;
   /** NumPy: `x[k] = v` and `x += y` update x, and basic indexing and `.T` give views; JAX arrays are immutable */
   mutable?: MutableArrays;
+  /** Python's binary operators when they differ from jnp's (TensorFlow tensors under Keras); binaryOperator if absent */
+  operator?: (op: string, left: Value, right: Value) => Sym | undefined;
+  /** the arrays' attributes when they are not jnp's (TensorFlow tensors under Keras); undefined is AttributeError */
+  attribute?: (self: JaxArray, name: string) => Value | undefined;
 }
 
 /** Makes ctx.wrap produce arrays whose methods come from `api`. */
 export function installArrays(ctx: JaxContext, api: ArrayApi): void {
   const { mutable } = api;
+  const operator = api.operator ?? ((op: string, left: Value, right: Value) => binaryOperator(ctx, op, left, right));
   ctx.wrap = (sym) => {
     const self: JaxArray = new JaxArray(sym, {
-      getattr: (name) => attribute(ctx, api, self, name),
+      getattr: (name) => (api.attribute ? api.attribute(self, name) : attribute(ctx, api, self, name)),
       getitem: (key) => indexed(ctx, self, indexOf(ctx, key), mutable),
       setitem: (key, value) => {
         if (!mutable) throw pyError('TypeError', "JAX arrays are immutable; use x = x.at[idx].set(y)");
@@ -81,7 +86,7 @@ export function installArrays(ctx: JaxContext, api: ArrayApi): void {
       },
       binary: (op, other, reflected) => {
         if (op.endsWith('=') && !['==', '!=', '<=', '>='].includes(op)) return mutable && updateInPlace(ctx, mutable, self, op.slice(0, -1), other);
-        const out = reflected ? binaryOperator(ctx, op, other, self) : binaryOperator(ctx, op, self, other);
+        const out = reflected ? operator(op, other, self) : operator(op, self, other);
         return out && ctx.wrap(out);
       },
       unary: (op) => ctx.wrap(unaryOperator(ctx, op, self.sym)),
@@ -153,7 +158,8 @@ function attribute(ctx: JaxContext, api: ArrayApi, self: JaxArray, name: string)
   }
   const fn = METHODS.has(name) ? api.functions[METHOD_FUNCTION[name] ?? name] : undefined;
   if (fn) return new HostObject(`Array.${name}`, { call: (args, kwargs) => fn([self, ...args], kwargs) });
-  return name.startsWith('_') ? undefined : missingApi(`Array.${name}`);
+  const known = ctx.policy.arrayAttributes?.has(name) ?? !name.startsWith('_');
+  return known ? missingApi(`Array.${name}`) : undefined;
 }
 
 /** The jnp functions that arrays also have as methods. */

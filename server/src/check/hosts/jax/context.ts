@@ -26,8 +26,12 @@ class DTypeObject extends HostObject {
   }
 }
 
-/** Where the array frameworks differ in dtypes. */
+/** Where the array frameworks differ: dtypes, and the attributes their arrays have. */
 export interface DTypePolicy {
+  /** the public attributes of the framework's array type (dir(jax.Array), dir(np.ndarray)): another name is an
+   *  AttributeError (so hasattr answers False), one of these the check lacks is an API without a lowering; without
+   *  the list, every public name is taken to be such an API */
+  arrayAttributes?: ReadonlySet<string>;
   /** the dtype each name means (`float64`, `float`, `int_`, ...) */
   names: Record<string, DType>;
   /** the default dtype of each kind, by KIND_RANK: Python numbers, lists, creation functions, true division */
@@ -37,6 +41,10 @@ export interface DTypePolicy {
 }
 
 export const JAX_POLICY: DTypePolicy = {
+  arrayAttributes: new Set(`T addressable_data addressable_shards all any argmax argmin argpartition argsort astype at byteswap choose clip
+    committed compress conj conjugate copy copy_to_host_async cumprod cumsum device diagonal dot dtype flat flatten global_shards imag
+    is_fully_addressable is_fully_replicated item itemsize mT max mean min nbytes ndim nonzero prod ptp ravel real repeat reshape round
+    searchsorted shape sharding size sort squeeze std sum swapaxes take to_device trace transpose var view`.split(/\s+/)),
   names: {
     float32: 'float32', float64: 'float32', float_: 'float32', float: 'float32', double: 'float32',
     int32: 'int32', int64: 'int32', int_: 'int32', int: 'int32', long: 'int32',
@@ -48,6 +56,10 @@ export const JAX_POLICY: DTypePolicy = {
 
 /** NumPy 2: 64-bit defaults, and int32/int64 with float32 give float64. */
 export const NUMPY_POLICY: DTypePolicy = {
+  arrayAttributes: new Set(`T all any argmax argmin argpartition argsort astype base byteswap choose clip compress conj conjugate copy
+    ctypes cumprod cumsum data device diagonal dot dtype dump dumps fill flags flat flatten getfield imag item itemsize mT max mean min
+    nbytes ndim nonzero partition prod put ravel real repeat reshape resize round searchsorted setfield setflags shape size sort squeeze
+    std strides sum swapaxes take to_device tobytes tofile tolist trace transpose var view`.split(/\s+/)),
   names: {
     float32: 'float32', single: 'float32', float64: 'float64', float_: 'float64', float: 'float64', double: 'float64',
     int32: 'int32', int64: 'int64', int_: 'int64', int: 'int64', long: 'int64', intp: 'int64',

@@ -1,18 +1,18 @@
 // The JAX/Flax NNX host: jax, jax.numpy, jax.nn, jax.lax, jax.random, jax.tree, numpy (as the loader uses it, over
 // the same symbolic arrays), flax.nnx and einops. Model inputs follow JAX without x64: int64 → int32, float64 →
 // float32.
-import { HostObject, PyDict, PyModule, type InterpreterApi, type Value } from '../../interp';
-import type { TraceHost, WeightSource } from '../../trace/host';
+import { HostObject, PyDict, PyInstance, PyModule, pyError, type InterpreterApi, type Value } from '../../interp';
+import type { StateEntry, TraceHost, WeightSource } from '../../trace/host';
 import { createEinops } from '../../trace/einops';
 import * as ops from '../../trace/ops';
 import type { Sym, Tracer } from '../../trace/tracer';
 import { installArrays } from './array';
 import { JaxContext } from './context';
 import { createLayers } from './layers';
-import { createLax } from './lax';
+import { createLax, createPools } from './lax';
 import { createNn, createScipySpecial } from './nn';
 import { arrayType, createNumpy } from './numpy';
-import { cloneValue, createCore, createRngs, makeClass, type NnxCore } from './nnx';
+import { cloneValue, createCore, createRngs, makeClass, stateVariables, variableValue, type NnxCore } from './nnx';
 import { createInitializers, createRandom } from './random';
 import { createTree } from './tree';
 import { missingApi } from '../../trace/modules';
@@ -24,6 +24,7 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
   const jnp = createNumpy(ctx, 'jax.numpy');
   installArrays(ctx, { functions: jnp.functions });
   const nn = createNn(ctx, createInitializers(ctx));
+  const core = createCore(ctx);
   const modules = new Map<string, Value>([
     ['jax.numpy', jnp.module],
     ['jax.nn', nn],
@@ -33,7 +34,7 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
     ['jax.tree', createTree()],
     ['jax.scipy.special', createScipySpecial(ctx)],
     ['numpy', createNumpy(ctx, 'numpy').module],
-    ['flax.nnx', createNnx(ctx, nn)],
+    ['flax.nnx', createNnx(ctx, core, nn)],
     ['einops', createEinops(tracer, { symOf: (v) => ctx.symOf(v), wrap: (s) => ctx.wrap(s) })],
   ]);
   modules.set('jax', jaxModule(ctx, modules));
@@ -48,6 +49,7 @@ export function createJaxHost(tracer: Tracer, options: { weights: WeightSource }
     symOf: (value) => ctx.symOf(value),
     inputTensor: (sym) => ctx.wrap(ops.cast(tracer, sym, X64_DISABLED[sym.dtype] ?? sym.dtype)),
     prepare: (model: Value, mode: 'eval' | 'train', api: InterpreterApi) => void api.call(api.getattr(model, mode), []),
+    stateDict: (model) => flaxState(ctx, core, model),
     stateDictValue: (state) => {
       const dict = new PyDict();
       for (const { name, sym } of state) dict.set(name, ctx.wrap(sym));
@@ -88,13 +90,21 @@ function jaxModule(ctx: JaxContext, modules: Map<string, Value>): PyModule {
   ]));
 }
 
-function createNnx(ctx: JaxContext, nn: PyModule): PyModule {
-  const core: NnxCore = createCore(ctx);
+/** A Flax source's weights: its parameters and other variables (batch statistics, masks) by their nnx.state paths. */
+function flaxState(ctx: JaxContext, core: NnxCore, model: Value): StateEntry[] {
+  if (!(model instanceof PyInstance && model.cls.isSubclassOf(core.Module))) throw pyError('TypeError', 'the model entry did not build an nnx.Module');
+  return stateVariables(model, core).map(({ path, variable }) => ({
+    name: path, sym: ctx.toSym(variableValue(variable)), kind: variable.cls.isSubclassOf(core.Param) ? 'parameter' : 'buffer',
+  }));
+}
+
+function createNnx(ctx: JaxContext, core: NnxCore, nn: PyModule): PyModule {
   const attrs = new Map<string, Value>(nn.attrs);
   attrs.delete('initializers');
   const classes = [core.Module, core.Variable, core.Param, core.BatchStat, core.List, core.Dict, core.Sequential];
   for (const cls of [...classes, ...Object.values(createLayers(ctx, core))]) attrs.set(cls.name, cls);
   for (const name of ['RngState', 'Cache', 'Intermediate']) attrs.set(name, makeClass(name, [core.Variable], {}));
+  for (const [name, pool] of Object.entries(createPools(ctx))) attrs.set(name, pool);
   attrs.set('Rngs', createRngs());
   attrs.set('clone', new HostObject('nnx.clone', { call: ([module]) => cloneValue(module) }));
   attrs.set('state', missingApi('nnx.state'));

@@ -2,7 +2,7 @@
 // it), slice_in_dim, dynamic_slice_in_dim with a static start, collapse, rsqrt, top_k, and scan, which is unrolled
 // (its length is static).
 import { HostObject, PyList, PyModule, PyTuple, numberOf, type InterpreterApi, type Value } from '../../interp';
-import { bindArgs, isNone, isSequence, items, toInt, toInts, type BoundArgs } from '../../trace/args';
+import { bindArgs, isNone, isSequence, items, toBool, toInt, toInts, type BoundArgs } from '../../trace/args';
 import * as ops from '../../trace/ops';
 import { NotLowered, type Sym, type Tracer } from '../../trace/tracer';
 import { binaryOperator, type Fn } from './array';
@@ -222,4 +222,32 @@ function stackOutputs(ctx: JaxContext, ys: Value[]): Value {
     return first instanceof PyList ? new PyList(columns) : new PyTuple(columns);
   }
   return ctx.wrap(ops.stack(ctx.t, ys.map((y) => ctx.toSym(y)), 0));
+}
+
+/** flax's pooling (nnx.max_pool, nnx.avg_pool): reduce_window over the window axes between the batch axes and the
+ *  trailing feature axis, which are not pooled; average pools count the padding (count_include_pad=True). */
+export function createPools(ctx: JaxContext): Record<string, HostObject> {
+  const pool = (name: string, signature: string, kind: 'sum' | 'max') => new HostObject(`nnx.${name}`, {
+    call: (args, kwargs) => {
+      const b = bindArgs(signature, args, kwargs);
+      const x = ctx.toSym(b.inputs);
+      const window = toInts(b.window_shape);
+      const batchAxes = x.shape.length - window.length - 1;
+      if (batchAxes < 0) throw new NotLowered(`flax.nnx.${name}`, 'inputs with fewer axes than the window and the features');
+      const around = (inner: readonly Value[], outer: Value) => new PyTuple([...Array(batchAxes).fill(outer), ...inner, outer]);
+      const padding = typeof b.padding === 'string' ? b.padding : around(items(b.padding), new PyTuple([0, 0]));
+      const strides = isNone(b.strides) ? window.map(() => 1) : toInts(b.strides);
+      const pooled = reduceWindow(ctx, x, kind, {
+        init_value: kind === 'max' ? -Infinity : 0, window_dimensions: around(window, 1), window_strides: around(strides, 1),
+        padding, base_dilation: null, window_dilation: null,
+      });
+      if (kind === 'max') return ctx.wrap(pooled);
+      if (!toBool(b.count_include_pad)) throw new NotLowered('flax.nnx.avg_pool', 'count_include_pad=False');
+      return ctx.wrap(ops.binary(ctx.t, 'Div', pooled, ops.scalar(ctx.t, ops.size(window), pooled.dtype)));
+    },
+  });
+  return {
+    max_pool: pool('max_pool', 'max_pool(inputs, window_shape, strides=None, padding="VALID")', 'max'),
+    avg_pool: pool('avg_pool', 'avg_pool(inputs, window_shape, strides=None, padding="VALID", count_include_pad=True)', 'sum'),
+  };
 }

@@ -1,7 +1,7 @@
 // flax.nnx layers with Flax 0.12's defaults (LayerNorm/RMSNorm/GroupNorm epsilon 1e-6, BatchNorm momentum 0.99 and
 // epsilon 1e-5, Conv padding 'SAME'), channels-last as in Flax. Weights are drawn from the weight source at
 // construction (the converted file's loader replaces them) and held by Param/BatchStat variables.
-import { PyClass, PyInstance, type Kwargs, type Value } from '../../interp';
+import { PyClass, PyInstance, pyError, type Kwargs, type Value } from '../../interp';
 import { bindArgs, isNone, isSequence, toBool, toInt, toInts, toNumber, type BoundArgs } from '../../trace/args';
 import type { InitHint } from '../../trace/host';
 import * as ops from '../../trace/ops';
@@ -15,7 +15,14 @@ interface LayerSpec {
   signature: string;
   /** creates the parameters and public attributes from the bound constructor arguments */
   init(self: PyInstance, b: BoundArgs, make: Maker): void;
-  call?: { signature: string; run(self: PyInstance, config: BoundArgs, b: BoundArgs): Sym };
+  call?: LayerMethod;
+  /** its other methods (Embed.attend) */
+  methods?: Record<string, LayerMethod>;
+}
+
+interface LayerMethod {
+  signature: string;
+  run(self: PyInstance, config: BoundArgs, b: BoundArgs): Sym;
 }
 
 interface Maker {
@@ -145,6 +152,11 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
         if (ops.isFloat(indices)) throw new TypeError('Input type must be an integer or unsigned integer.');
         return ops.gather(t, arr(self, 'embedding')!, indices, 0);
       } },
+      // the embedding as an output projection (tied weights): query @ embedding.T, promoted as Flax does
+      methods: { attend: { signature: 'Embed.attend(query, out_sharding=None)', run: (self, _, b) => {
+        const embedding = arr(self, 'embedding')!;
+        return ops.matmul(t, ...ctx.promote(ctx.wrap(ctx.toFloat(ctx.toSym(b.query))), ctx.wrap(ops.transpose(t, embedding, [1, 0]))));
+      } } },
     },
     Dropout: {
       signature: 'nnx.Dropout(rate, *, broadcast_dims=(), deterministic=False, rng_collection="dropout", rngs=None)',
@@ -159,6 +171,11 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
         throw new NotLowered('nnx.Dropout', 'random masks in training mode');
       } },
     },
+    MultiHeadAttention: {
+      signature: 'nnx.MultiHeadAttention(num_heads, in_features, qkv_features=None, out_features=None, num_kv_heads=None, in_kv_features=None, *, dtype=None, param_dtype=None, broadcast_dropout=True, dropout_rate=0.0, deterministic=None, precision=None, kernel_init=None, out_kernel_init=None, bias_init=None, out_bias_init=None, use_bias=True, attention_fn=None, decode=None, normalize_qk=False, qkv_promote_dtype=None, out_promote_dtype=None, ln_promote_dtype=None, qkv_dot_general=None, out_dot_general=None, qkv_dot_general_cls=None, out_dot_general_cls=None, rngs=None, keep_rngs=True, kernel_metadata=None, out_kernel_metadata=None, bias_metadata=None, out_bias_metadata=None, query_ln_scale_metadata=None, key_ln_scale_metadata=None)',
+      init: (self, b, m) => initAttention(self, b, m),
+      call: { signature: 'MultiHeadAttention.__call__(inputs_q, inputs_k=None, inputs_v=None, *, mask=None, deterministic=None, rngs=None, sow_weights=False, decode=None, is_causal=False, out_sharding=None, qkv_sharding=None)', run: (self, _, b) => attention(self, b) },
+    },
     ConvTranspose: {
       signature: 'nnx.ConvTranspose(in_features, out_features, kernel_size, strides=None, *, padding="SAME", kernel_dilation=None, use_bias=True, mask=None, dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, transpose_kernel=False, promote_dtype=None, preferred_element_type=None, rngs=None, kernel_metadata=None, bias_metadata=None)',
       init: () => {
@@ -166,6 +183,69 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
       },
     },
   };
+
+  // nnx.MultiHeadAttention holds its projections as LinearGeneral submodules (query, key, value: [in, heads, head_dim];
+  // out: [heads, head_dim, out]), which is where nnx.state finds their weights
+  const LinearGeneral = makeClass('LinearGeneral', [core.Module], {
+    __call__: method('__call__', () => {
+      throw new NotLowered('nnx.LinearGeneral');
+    }),
+  });
+
+  function initAttention(self: PyInstance, b: BoundArgs, m: Maker): void {
+    const unsupported = ['num_kv_heads', 'attention_fn', 'qkv_dot_general', 'out_dot_general', 'qkv_dot_general_cls', 'out_dot_general_cls'].find((k) => !isNone(b[k]));
+    if (unsupported) throw new NotLowered('nnx.MultiHeadAttention', `${unsupported}=`);
+    if (toBool(b.normalize_qk)) throw new NotLowered('nnx.MultiHeadAttention', 'normalize_qk=True');
+    if (!isNone(b.decode) && toBool(b.decode)) throw new NotLowered('nnx.MultiHeadAttention', 'decode=True (a key/value cache)');
+    const features = (v: Value, fallback: number) => (isNone(v) ? fallback : toInt(v));
+    const inputs = toInt(b.in_features);
+    const [qkv, out, kvInputs, heads] = [features(b.qkv_features, inputs), features(b.out_features, inputs), features(b.in_kv_features, inputs), toInt(b.num_heads)];
+    if (qkv % heads) throw pyError('ValueError', 'Memory dimension must be divisible by number of heads.');
+    const depth = qkv / heads;
+    const projection = (name: string, kernel: number[], bias: number[], fanIn: number) => {
+      const child = new PyInstance(LinearGeneral);
+      m.param(child, 'kernel', kernel, { kind: 'fanIn', fanIn });
+      child.attrs.set('bias', null);
+      if (toBool(b.use_bias)) m.param(child, 'bias', bias, { kind: 'zeros' });
+      self.attrs.set(name, child);
+    };
+    projection('query', [inputs, heads, depth], [heads, depth], inputs);
+    projection('key', [kvInputs, heads, depth], [heads, depth], kvInputs);
+    projection('value', [kvInputs, heads, depth], [heads, depth], kvInputs);
+    projection('out', [heads, depth, out], [out], qkv);
+    for (const [k, v] of [['num_heads', heads], ['head_dim', depth], ['dropout_rate', b.dropout_rate], ['deterministic', b.deterministic]] as const) self.attrs.set(k, v);
+  }
+
+  /** Flax's dot_product_attention: softmax(q / sqrt(head_dim) . k) over the keys, a False mask entry scoring the
+   *  dtype's most negative value; dropout only where deterministic (eval mode) or a zero rate makes it the identity. */
+  function attention(self: PyInstance, b: BoundArgs): Sym {
+    if (toBool(b.is_causal)) throw new NotLowered('nnx.MultiHeadAttention', 'is_causal=True');
+    if (toBool(b.sow_weights) || (!isNone(b.decode) && toBool(b.decode))) throw new NotLowered('nnx.MultiHeadAttention', 'sow_weights or decode');
+    const rate = toNumber(self.attrs.get('dropout_rate')!);
+    const deterministic = isNone(b.deterministic) ? self.attrs.get('deterministic')! : b.deterministic;
+    if (rate > 0 && !(deterministic !== null && toBool(deterministic))) throw new NotLowered('nnx.MultiHeadAttention', 'attention dropout in training mode (random masks)');
+    if (isNone(b.inputs_k) && !isNone(b.inputs_v)) throw pyError('ValueError', '`inputs_k` cannot be None if `inputs_v` is not None.');
+    const q = ctx.toFloat(ctx.toSym(b.inputs_q));
+    const k = isNone(b.inputs_k) ? q : ctx.toFloat(ctx.toSym(b.inputs_k));
+    const v = isNone(b.inputs_v) ? k : ctx.toFloat(ctx.toSym(b.inputs_v));
+    const [heads, depth] = [toInt(self.attrs.get('num_heads')!), toInt(self.attrs.get('head_dim')!)];
+    const weights = (name: string) => ({ kernel: arr(self.attrs.get(name) as PyInstance, 'kernel')!, bias: arr(self.attrs.get(name) as PyInstance, 'bias') });
+    const headsFirst = (x: Sym) => ops.swapAxes(t, x, -3, -2);
+    // x [..., length, in] → [..., heads, length, head_dim]
+    const project = (name: string, x: Sym) => {
+      const { kernel, bias } = weights(name);
+      const y = ops.matmul(t, x, ops.reshape(t, kernel, [kernel.shape[0], heads * depth]));
+      const biased = bias ? ops.binary(t, 'Add', y, ops.reshape(t, bias, [heads * depth])) : y;
+      return headsFirst(ops.reshape(t, biased, [...x.shape.slice(0, -1), heads, depth]));
+    };
+    const query = ops.binary(t, 'Div', project('query', q), ops.scalar(t, Math.sqrt(depth), q.dtype));
+    let scores = ops.matmul(t, query, ops.swapAxes(t, project('key', k), -2, -1));
+    if (!isNone(b.mask)) scores = ops.where(t, ctx.toSym(b.mask), scores, ops.scalar(t, -3.4028234663852886e38, scores.dtype));
+    const mixed = headsFirst(ops.matmul(t, ops.softmax(t, 'Softmax', scores, -1), project('value', v)));
+    const { kernel, bias } = weights('out');
+    const y = ops.matmul(t, ops.reshape(t, mixed, [...mixed.shape.slice(0, -2), heads * depth]), ops.reshape(t, kernel, [heads * depth, kernel.shape[2]]));
+    return bias ? ops.binary(t, 'Add', y, bias) : y;
+  }
 
   function normParams(self: PyInstance, b: BoundArgs, m: Maker, hasBias: boolean): void {
     const n = toInt(b.num_features);
@@ -202,7 +282,10 @@ export function createLayers(ctx: JaxContext, core: NnxCore): Record<string, PyC
 }
 
 function layerClass(ctx: JaxContext, core: NnxCore, name: string, spec: LayerSpec, make: Maker): PyClass {
+  const methods = Object.entries(spec.methods ?? {}).map(([methodName, m]) => [methodName, method(methodName, (self, args, kwargs) =>
+    ctx.wrap(m.run(self, self.hostState as BoundArgs, bindArgs(m.signature, args, kwargs))))]);
   return makeClass(name, [core.Module], {
+    ...Object.fromEntries(methods),
     __init__: method('__init__', (self, args: Value[], kwargs: Kwargs) => {
       const b = bindArgs(spec.signature, args, kwargs);
       if (!isNone(b.param_dtype ?? null) && ctx.dtypeOf(b.param_dtype) !== 'float32') throw new NotLowered(`nnx.${name}`, 'param_dtype other than float32');

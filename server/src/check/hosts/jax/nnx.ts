@@ -206,3 +206,37 @@ export function createRngs(): HostObject {
   const rngs = new HostObject('Rngs', { call: () => key, getattr: (name) => (name.startsWith('_') ? undefined : stream), getitem: () => stream });
   return new HostObject('nnx.Rngs', { call: () => rngs, instancecheck: (value) => value === rngs });
 }
+
+/** A variable of the model's state, by the dotted path `nnx.state(model)` gives it (`blocks.0.linear.kernel`). */
+export interface StateVariable {
+  path: string;
+  variable: PyInstance;
+}
+
+/** nnx.state(model) without the rng streams: every Variable reachable from `root`, in nnx's order (keys sorted, list
+ *  indices as numbers); a variable reachable by two paths (a tied weight) is listed once, by the first. */
+export function stateVariables(root: PyInstance, core: NnxCore): StateVariable[] {
+  const found: Array<{ keys: string[]; variable: PyInstance }> = [];
+  const visit = (value: Value, keys: string[], seen: Set<PyInstance>) => {
+    if (!(value instanceof PyInstance) || seen.has(value)) return;
+    if (value.cls.isSubclassOf(core.Variable)) return void found.push({ keys, variable: value });
+    if (!value.cls.isSubclassOf(core.Module)) return;
+    const inner = new Set(seen).add(value);
+    const children: Array<[string, Value]> = value.cls.isSubclassOf(core.List) ? listItems(value).map((v, i) => [String(i), v]) : [...value.attrs];
+    for (const [key, child] of children) visit(child, [...keys, key], inner);
+  };
+  visit(root, [], new Set());
+  found.sort((a, b) => compareKeys(a.keys, b.keys));
+  const listed = new Set<PyInstance>();
+  return found.filter(({ variable }) => !listed.has(variable) && listed.add(variable)).map(({ keys, variable }) => ({ path: keys.join('.'), variable }));
+}
+
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
+    return numeric ? Number(x) - Number(y) : x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}

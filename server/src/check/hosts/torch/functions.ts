@@ -447,9 +447,11 @@ define(['torch.tensor', 'torch.as_tensor'], '(data, *, dtype=None, device=None, 
 // new_tensor takes the dtype of the tensor it is called on unless given one
 define(['Tensor.new_tensor'], '(input, data, dtype=None, device=None, requires_grad=False)', (a, c) => tensorFromData(c, a.data, dtypeArg(a.dtype) ?? tensorArg(a.input).dtype));
 
-/** torch.tensor(nested lists of numbers): bool if all bools, int64 if all ints, else float32 */
+/** torch.tensor(nested lists of numbers): bool if all bools, int64 if all ints, else float32; a tensor or a NumPy
+ *  array keeps its dtype */
 function tensorFromData(c: TorchContext, data: Value, dtype: DType | undefined): Value {
-  if (data instanceof TorchTensor) return c.wrap(ops.cast(c.t, data.sym, dtype ?? data.sym.dtype));
+  const array = data instanceof TorchTensor ? data.sym : c.numpyArray?.(data);
+  if (array) return c.wrap(ops.cast(c.t, array, dtype ?? array.dtype));
   const shape: number[] = [];
   for (let level: Value = data; isSequence(level); level = items(level)[0] ?? null) shape.push(items(level).length);
   const flat: Value[] = [];

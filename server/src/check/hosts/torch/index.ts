@@ -1,6 +1,6 @@
 // The PyTorch host: the torch, torch.nn, torch.nn.functional and torch.nn.init modules over symbolic tensors, and the
 // model hooks (prepare draws every parameter by its state_dict key; stateDict lists them in PyTorch's order).
-import { float, HostObject, PyInstance, PyTuple, pyError, type InterpreterApi, type Kwargs, type Value } from '../../interp';
+import { float, HostObject, PyClass, PyDict, PyInstance, PyTuple, pyError, type InterpreterApi, type Kwargs, type Value } from '../../interp';
 import type { StateEntry, TraceHost, WeightSource } from '../../trace/host';
 import * as ops from '../../trace/ops';
 import type { Sym, Tracer } from '../../trace/tracer';
@@ -14,13 +14,15 @@ import { asSym, operand, updateInPlace, dtypeFrom, DTYPE_NAMES, dtypeObject, mar
 import { createEinops } from '../../trace/einops';
 import { einopsTorchLayers } from './einops-layers';
 import { missingApi } from '../../trace/modules';
+import { createNumpyHost } from '../numpy';
 
 export { TorchTensor } from './tensor';
 
 /** methods whose result is a view of the tensor they are called on */
 const VIEW_METHODS = new Set(['view', 'transpose', 'permute', 't', 'unsqueeze', 'squeeze', 'expand', 'narrow', 'chunk', 'split', 'flatten', 'reshape', 'swapaxes', 'expand_as', 'detach']);
 
-/** in-place initialisers: on a parameter placeholder they are no-ops, since the check draws the weights itself */
+/** in-place initialisers: on a parameter placeholder they are no-ops, since the check draws the weights itself
+ *  (except copy_ of computed values, which fills it: a loader handing the source's weights over) */
 const INITIALISERS = new Set(['normal_', 'uniform_', 'zero_', 'fill_', 'copy_']);
 /** in-place calls that change nothing the check computes (autograd and sharing flags) */
 const NO_EFFECT = new Set(['requires_grad_', 'detach_', 'share_memory_', 'retain_grad']);
@@ -38,7 +40,8 @@ function tensorMethod(c: TorchContext, name: string): TensorMethod | undefined {
 
 /** x.add_(y): computes x.add(y) and makes it the object's value, in the object's dtype */
 function inPlace(c: TorchContext, name: string, self: TorchTensor, args: Value[], kwargs: Kwargs, api: InterpreterApi): Value {
-  if ((!self.hasValue && INITIALISERS.has(name)) || NO_EFFECT.has(name)) return self;
+  const fills = name === 'copy_' && args[0] instanceof TorchTensor && args[0].hasValue;
+  if ((!self.hasValue && INITIALISERS.has(name) && !fills) || NO_EFFECT.has(name)) return self;
   const base = name.slice(0, -1);
   const filled = (v: Value) => c.wrap(ops.expand(c.t, asSym(c, operand(v) ?? notLowered(`Tensor.${name}`), self.dtype), self.shape));
   const value = base === 'zero' ? filled(0)
@@ -99,15 +102,24 @@ function iinfo([type]: Value[]): Value {
   return new HostObject('torch.iinfo', { getattr: (attr) => (attr in info ? info[attr as keyof typeof info] : undefined) });
 }
 
-export function createTorchHost(tracer: Tracer, options: { weights: WeightSource }): TraceHost {
+/** The torch host, with the speculations its NumPy code made (the numpy host's guards), which must all come out False. */
+export interface TorchHost extends TraceHost {
+  readonly guards: Sym[];
+}
+
+export function createTorchHost(tracer: Tracer, options: { weights: WeightSource }): TorchHost {
   const c: TorchContext = new TorchContext(tracer, (name) => tensorMethod(c, name));
+  // numpy over the same graph: converted files use it beside torch (load_flax_state reads NumPy arrays)
+  const numpy = createNumpyHost(tracer, options);
+  c.numpyArray = (value) => numpy.symOf(value);
   const moduleBase = createModuleBase();
   const nnClasses = createNnClasses(c, moduleBase);
   const tensorClass = new HostObject('torch.Tensor', { instancecheck: (value) => value instanceof TorchTensor });
   // torch.nn.init: every initialiser is a no-op, since the check draws weights itself (same values on both sides)
   const init = moduleObject('torch.nn.init', c, (name) => (name === 'calculate_gain' ? undefined : new HostObject(`torch.nn.init.${name}`, { call: (args) => args[0] ?? null })));
   const functional = moduleObject('torch.nn.functional', c, (name) => functionObject(c, `torch.nn.functional.${name}`) ?? functionObject(c, `torch.${name}`));
-  const nn = moduleObject('torch.nn', c, (name) => nnClasses.get(name) ?? ({ functional, init } as Record<string, Value>)[name]);
+  const modulesPackage = torchNnModules(c, nnClasses);
+  const nn = moduleObject('torch.nn', c, (name) => nnClasses.get(name) ?? ({ functional, init, modules: modulesPackage, parameter: parameterModule(c, nnClasses) } as Record<string, Value>)[name]);
   const torchAttributes: Record<string, Value> = {
     nn, Tensor: tensorClass, no_grad: nullContext, inference_mode: nullContext, enable_grad: nullContext,
     manual_seed: new HostObject('torch.manual_seed', { call: () => null }),
@@ -124,11 +136,12 @@ export function createTorchHost(tracer: Tracer, options: { weights: WeightSource
   const einops = createEinops(tracer, { symOf: (v) => (v instanceof TorchTensor && v.hasValue ? v.sym : undefined), wrap: (s) => c.wrap(s) });
   const modules: Record<string, Value> = {
     torch, 'torch.nn': nn, 'torch.nn.functional': functional, 'torch.nn.init': init,
-    einops, 'einops.layers.torch': einopsTorchLayers(c, moduleBase),
+    einops, 'einops.layers.torch': einopsTorchLayers(c, moduleBase), numpy: numpy.importModule('numpy')!,
   };
 
   return {
     tracer,
+    guards: numpy.views.guards,
     importModule: (name) => modules[name],
     symOf: (value) => (value instanceof TorchTensor && value.hasValue ? value.sym : undefined),
     inputTensor: (sym: Sym) => c.wrap(sym),
@@ -143,5 +156,58 @@ export function createTorchHost(tracer: Tracer, options: { weights: WeightSource
     stateDict(model): StateEntry[] {
       return stateEntries(model as PyInstance, '').map(({ name, tensor, kind }) => ({ name, sym: tensor.sym, kind }));
     },
+    stateDictValue: (state) => nestedState(state.map(({ name, sym }) => [name, numpy.inputTensor(sym)])),
   };
+}
+
+/** torch's private base classes by the files that define them (torch/nn/modules/*.py), with the host's layers that
+ *  derive from each: converted code tests modules against them with isinstance. */
+export const PRIVATE_BASES: Record<string, Record<string, string[]>> = {
+  batchnorm: { _BatchNorm: ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm'] },
+  conv: { _ConvNd: ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d'] },
+};
+
+/** torch.nn.modules: its files, each with its private bases and the public layers. */
+function torchNnModules(c: TorchContext, nnClasses: Map<string, Value>): HostObject {
+  const files = new Map(Object.entries(PRIVATE_BASES).map(([file, bases]) => {
+    const path = `torch.nn.modules.${file}`;
+    const derived = (base: string, names: string[]) => new HostObject(`${path}.${base}`, {
+      instancecheck: (value) => value instanceof PyInstance && names.some((name) => {
+        const cls = nnClasses.get(name);
+        return cls instanceof PyClass && value.cls.isSubclassOf(cls);
+      }),
+    });
+    return [file, moduleObject(path, c, (name) => (Object.hasOwn(bases, name) ? derived(name, bases[name]) : nnClasses.get(name)))];
+  }));
+  return moduleObject('torch.nn.modules', c, (name) => files.get(name));
+}
+
+/** torch.nn.parameter. The host has no lazy modules, so no tensor of it is uninitialised: isinstance against the
+ *  uninitialised kinds is False, and making one is an API the check lacks. */
+function parameterModule(c: TorchContext, nnClasses: Map<string, Value>): HostObject {
+  const uninitialised = (name: string) => new HostObject(`torch.nn.parameter.${name}`, {
+    instancecheck: () => false,
+    call: () => {
+      throw new NotLowered(`torch.nn.parameter.${name}`);
+    },
+  });
+  const kinds = ['UninitializedTensorMixin', 'UninitializedParameter', 'UninitializedBuffer'];
+  return moduleObject('torch.nn.parameter', c, (name) => (name === 'Parameter' ? nnClasses.get(name) : kinds.includes(name) ? uninitialised(name) : undefined));
+}
+
+/** Dotted names as nested dicts of their values, list indices as int keys: `nnx.state(model).to_pure_dict()`. */
+function nestedState(entries: Array<[string, Value]>): PyDict {
+  const root = new PyDict();
+  for (const [name, value] of entries) {
+    const keys = name.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    const parent = keys.slice(0, -1).reduce<PyDict>((dict, key) => {
+      const known = dict.get(key);
+      if (known instanceof PyDict) return known;
+      const child = new PyDict();
+      dict.set(key, child);
+      return child;
+    }, root);
+    parent.set(keys[keys.length - 1], value);
+  }
+  return root;
 }

@@ -104,10 +104,10 @@ const MODULE_METHODS: Record<string, ModuleMethod> = {
   register_parameter: (self, [name, value]) => (register(stateOf(self), 'params', String(name), value, self), null),
   add_module: (self, [name, value]) => (register(stateOf(self), 'modules', String(name), value, self), null),
   register_module: (self, [name, value]) => (register(stateOf(self), 'modules', String(name), value, self), null),
-  parameters: (self) => new PyList(namedParameters(self).map(([, p]) => p)),
-  named_parameters: (self) => new PyList(namedParameters(self).map(([n, p]) => new PyTuple([n, p]))),
-  buffers: (self) => new PyList(namedBuffers(self).map(([, b]) => b)),
-  named_buffers: (self) => new PyList(namedBuffers(self).map(([n, b]) => new PyTuple([n, b]))),
+  parameters: (self, args, kwargs) => new PyList(namedParameters(self, recursing('parameters(recurse=True)', args, kwargs)).map(([, p]) => p)),
+  named_parameters: (self, args, kwargs) => new PyList(namedParameters(self, recursing(NAMED_SIGNATURE, args, kwargs)).map(([n, p]) => new PyTuple([n, p]))),
+  buffers: (self, args, kwargs) => new PyList(namedBuffers(self, recursing('buffers(recurse=True)', args, kwargs)).map(([, b]) => b)),
+  named_buffers: (self, args, kwargs) => new PyList(namedBuffers(self, recursing(NAMED_SIGNATURE, args, kwargs)).map(([n, b]) => new PyTuple([n, b]))),
   children: (self) => new PyList(children(self).map(([, m]) => m)),
   named_children: (self) => new PyList(children(self).map(([n, m]) => new PyTuple([n, m]))),
   modules: (self) => new PyList(namedModules(self, '').map(([, m]) => m)),
@@ -169,13 +169,22 @@ function namedModules(self: PyInstance, prefix: string, seen = new Set<PyInstanc
   return [[prefix, self], ...children(self).flatMap(([n, m]) => namedModules(m, prefix ? `${prefix}.${n}` : n, seen))];
 }
 
-function namedParameters(self: PyInstance): Array<[string, TorchTensor]> {
-  const seen = new Set<TorchTensor>();
-  return stateEntries(self, '').filter((e) => e.kind === 'parameter' && !seen.has(e.tensor) && seen.add(e.tensor)).map((e) => [e.name, e.tensor]);
+const NAMED_SIGNATURE = 'named_parameters(prefix="", recurse=True, remove_duplicate=True)';
+
+/** recurse=False: the module's own tensors only (prefix and remove_duplicate are left to torch's defaults) */
+function recursing(signature: string, args: Value[], kwargs: Kwargs): boolean {
+  const a = bindArgs(signature, args, kwargs);
+  if ((a.prefix !== undefined && a.prefix !== '') || (a.remove_duplicate !== undefined && !toBool(a.remove_duplicate))) throw new NotLowered('torch.nn.Module.named_parameters', 'prefix= or remove_duplicate=False');
+  return toBool(a.recurse);
 }
 
-function namedBuffers(self: PyInstance): Array<[string, TorchTensor]> {
-  return stateEntries(self, '', true).filter((e) => e.kind === 'buffer').map((e) => [e.name, e.tensor]);
+function namedParameters(self: PyInstance, recurse = true): Array<[string, TorchTensor]> {
+  const seen = new Set<TorchTensor>();
+  return stateEntries(self, '', false, recurse).filter((e) => e.kind === 'parameter' && !seen.has(e.tensor) && seen.add(e.tensor)).map((e) => [e.name, e.tensor]);
+}
+
+function namedBuffers(self: PyInstance, recurse = true): Array<[string, TorchTensor]> {
+  return stateEntries(self, '', true, recurse).filter((e) => e.kind === 'buffer').map((e) => [e.name, e.tensor]);
 }
 
 export interface TensorEntry {
@@ -185,14 +194,14 @@ export interface TensorEntry {
 }
 
 /** state_dict order: a module's parameters, then its (persistent) buffers, then each submodule's, recursively */
-export function stateEntries(self: PyInstance, prefix: string, includeTransient = false): TensorEntry[] {
+export function stateEntries(self: PyInstance, prefix: string, includeTransient = false, recurse = true): TensorEntry[] {
   const state = stateOf(self);
   const key = (n: string) => (prefix ? `${prefix}.${n}` : n);
   const own: TensorEntry[] = [
     ...[...state.params].flatMap(([n, p]) => (p ? [{ name: key(n), tensor: p, kind: 'parameter' as const }] : [])),
     ...[...state.buffers].flatMap(([n, b]) => (b.tensor && (b.persistent || includeTransient) ? [{ name: key(n), tensor: b.tensor, kind: 'buffer' as const }] : [])),
   ];
-  return [...own, ...children(self).flatMap(([n, m]) => stateEntries(m, key(n), includeTransient))];
+  return recurse ? [...own, ...children(self).flatMap(([n, m]) => stateEntries(m, key(n), includeTransient))] : own;
 }
 
 export function createModuleBase(): HostObject {

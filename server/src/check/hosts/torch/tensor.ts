@@ -52,6 +52,8 @@ export type TensorMethod = (self: TorchTensor, args: Value[], kwargs: Map<string
 export class TorchContext {
   /** the interpreter's callbacks, kept from the first hook that receives them (built-in layers call submodules) */
   api?: InterpreterApi;
+  /** the array of a NumPy value (set by the host): torch.tensor and torch.as_tensor take NumPy arrays */
+  numpyArray?: (value: Value) => Sym | undefined;
   constructor(readonly t: Tracer, readonly tensorMethod: (name: string) => TensorMethod | undefined) {}
   wrap(sym: Sym): TorchTensor {
     return new TorchTensor(this, sym);
