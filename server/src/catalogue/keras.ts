@@ -49,6 +49,7 @@ const JAX_FUNCTIONS: Record<string, string> = {
   'jax.nn.identity': 'identity',
   'jax.scipy.special.erf': 'keras.ops.erf',
   'jax.scipy.special.erfinv': 'keras.ops.erfinv',
+  'jax.lax.collapse': 'collapse',
   'jax.lax.rsqrt': 'keras.ops.rsqrt',
   'jax.lax.stop_gradient': 'keras.ops.stop_gradient',
   'jax.lax.top_k': 'keras.ops.top_k',

@@ -8,6 +8,16 @@ def identity(x):
     return x
 
 
+# --- collapse:
+def collapse(x, start_dimension, stop_dimension=None):
+    """lax.collapse: the axes [start, stop) merged into one (negative axes count from the end)."""
+    rank = len(x.shape)
+    start = start_dimension % rank
+    stop = rank if stop_dimension is None else stop_dimension % rank or rank
+    shape = tuple(x.shape)
+    return keras.ops.reshape(x, shape[:start] + (math.prod(shape[start:stop]),) + shape[stop:])
+
+
 # --- nnf_layer_norm:
 def nnf_layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """F.layer_norm over the trailing len(normalized_shape) axes, biased two-pass variance."""
