@@ -144,7 +144,19 @@ class FlaxMultiHeadAttention(nn.Module):
         weights = nn.functional.dropout(torch.softmax(scores, dim=-1), self.dropout_rate, training=self.training)
         return self.out((weights @ v).transpose(-3, -2).flatten(-2))
 
-# --- load_flax_state
+# --- _fill_tensor
+def _fill_tensor(tensor, value, path, origin=None):
+    """Copies the array `value`, already in torch's layout, into the torch tensor in place; a lazy layer's tensor takes
+    its shape. A shape that differs raises ValueError naming the tensor's path (and `origin`, where the value came from)."""
+    if isinstance(tensor, nn.parameter.UninitializedTensorMixin):
+        tensor.materialize(value.shape)
+    if tuple(value.shape) != tuple(tensor.shape):
+        source = f' from {origin}' if origin else ''
+        raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape}{source}')
+    with torch.no_grad():
+        tensor.copy_(torch.as_tensor(np.array(value)).to(tensor.dtype))
+
+# --- load_flax_state: _fill_tensor
 def _kernel_to_torch(w):
     """Flax's [*kernel, in, out] conv kernel as torch's [out, in, *kernel]."""
     return np.transpose(w, (w.ndim - 1, w.ndim - 2, *range(w.ndim - 2)))
@@ -232,13 +244,7 @@ def load_flax_state(model, state):
         if found is None:
             continue
         path, convert = found
-        value = convert(flat[path]) if convert else flat[path]
-        if isinstance(tensor, nn.parameter.UninitializedTensorMixin):
-            tensor.materialize(value.shape)
-        if tuple(value.shape) != tuple(tensor.shape):
-            raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape}')
-        with torch.no_grad():
-            tensor.copy_(torch.as_tensor(np.array(value)).to(tensor.dtype))
+        _fill_tensor(tensor, convert(flat[path]) if convert else flat[path], path)
         filled.add(id(tensor))
         used.add(path)
     missing = sorted({candidates[0][0] for tensor, candidates in slots if candidates and id(tensor) not in filled})
@@ -349,7 +355,7 @@ class KerasMaxPooling2D(ChannelsLast, nn.MaxPool2d):
 class KerasAveragePooling2D(ChannelsLast, nn.AvgPool2d):
     """keras.layers.AveragePooling2D: channels-last (N, H, W, C) in and out."""
 
-# --- load_keras_weights
+# --- load_keras_weights: _fill_tensor
 # torch layer -> {torch tensor: (Keras variable attribute, converter to torch's layout), or None where Keras has no
 # such variable (torch's count of batches, left as it is)}; other tensors (add_weight parameters) have the attribute's
 # name, and so does a Keras layer that keeps torch's names and layouts (Rosetta's Keras prelude Linear: weight
@@ -407,13 +413,7 @@ def load_keras_weights(model, keras_model):
             missing.append(path)
             continue
         value = np.asarray(variable.numpy())
-        value = convert(value) if convert else value
-        if isinstance(tensor, nn.parameter.UninitializedTensorMixin):
-            tensor.materialize(value.shape)
-        if tuple(value.shape) != tuple(tensor.shape):
-            raise ValueError(f'{path}: expected shape {tuple(tensor.shape)} after conversion, got {value.shape} from {variable.path}')
-        with torch.no_grad():
-            tensor.copy_(torch.as_tensor(np.array(value)).to(tensor.dtype))
+        _fill_tensor(tensor, convert(value) if convert else value, path, getattr(variable, 'path', None))
         used.add(id(variable))
     unexpected = sorted(v.path for v in keras_model.weights if id(v) not in used and not _replaced(v, layers))
     if missing or unexpected:
