@@ -1,9 +1,8 @@
 // `rosetta check` as a user runs it: verdicts, exit codes, the JSON report, a hand-written port checked with its own
 // loader, what cannot be checked named with its line, and bad usage.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rosetta, writeIn } from './support/cli';
 import { outputDir, repoRoot } from './support/python';
 
 const TORCH_NET = `import torch
@@ -41,23 +40,15 @@ def load_torch_state_dict(model, state):
     return model
 `;
 
-function write(name: string, text: string): string {
-  const dir = path.join(outputDir, 'check-cli');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-function rosetta(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'check', ...args], { encoding: 'utf8' });
-}
+const write = (name: string, text: string) => writeIn(path.join(outputDir, 'check-cli'), name, text);
+/** `rosetta check ARGS` */
+const check = (...args: string[]) => rosetta('check', ...args);
 
 describe('rosetta check: the command line', function () {
   this.timeout(60_000);
 
   it('calls a fixture and its conversion equivalent (exit 0) and reports every output', function () {
-    const run = rosetta(path.join(repoRoot, 'test/fixtures/torch/mlp.py'), '--to', 'jax', '--entry', 'MLP(in_dim=16, hidden=32, out_dim=4)', '--input', 'x=float32[4,16]', '--json');
+    const run = check(path.join(repoRoot, 'test/fixtures/torch/mlp.py'), '--to', 'jax', '--entry', 'MLP(in_dim=16, hidden=32, out_dim=4)', '--input', 'x=float32[4,16]', '--json');
     assert.equal(run.status, 0, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout);
     assert.equal(report.verdict, 'equivalent');
@@ -69,13 +60,13 @@ describe('rosetta check: the command line', function () {
   });
 
   it('checks a hand-written port through its own loader', function () {
-    const run = rosetta(write('net.py', TORCH_NET), '--entry', 'Net(width=4)', '--input', 'x=float32[2,4]', '--target', write('net_jax.py', handWritten('2')), '--json');
+    const run = check(write('net.py', TORCH_NET), '--entry', 'Net(width=4)', '--input', 'x=float32[2,4]', '--target', write('net_jax.py', handWritten('2')), '--json');
     assert.equal(run.status, 0, run.stderr + run.stdout);
     assert.equal(JSON.parse(run.stdout).verdict, 'equivalent');
   });
 
   it('calls a wrong port a mismatch (exit 3) and points at the first line where the two part ways', function () {
-    const run = rosetta(write('net.py', TORCH_NET), '--entry', 'Net()', '--input', 'x=float32[2,4]', '--target', write('net_wrong_jax.py', handWritten('3')), '--json');
+    const run = check(write('net.py', TORCH_NET), '--entry', 'Net()', '--input', 'x=float32[2,4]', '--target', write('net_wrong_jax.py', handWritten('3')), '--json');
     assert.equal(run.status, 3, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout);
     assert.equal(report.verdict, 'mismatch');
@@ -85,7 +76,7 @@ describe('rosetta check: the command line', function () {
 
   it('names what it could not check and where (exit 1), never claiming a verdict', function () {
     const source = TORCH_NET.replace('return torch.tanh(h) * 2', 'return torch.linalg.svd(h)[0]');
-    const run = rosetta(write('net_svd.py', source), '--entry', 'Net()', '--input', 'x=float32[2,4]', '--json');
+    const run = check(write('net_svd.py', source), '--entry', 'Net()', '--input', 'x=float32[2,4]', '--json');
     assert.equal(run.status, 1, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout);
     assert.equal(report.verdict, 'unsupported');
@@ -95,19 +86,19 @@ describe('rosetta check: the command line', function () {
 
   it('rejects bad usage with exit 2: a bad input spec, a missing entry, a target the source does not convert to', function () {
     const file = write('net.py', TORCH_NET);
-    const badSpec = rosetta(file, '--entry', 'Net()', '--input', 'x=float33[2,4]');
+    const badSpec = check(file, '--entry', 'Net()', '--input', 'x=float33[2,4]');
     assert.equal(badSpec.status, 2);
     assert.match(badSpec.stderr, /bad input spec 'x=float33\[2,4\]'/);
-    const noEntry = rosetta(file, '--input', 'x=float32[2,4]');
+    const noEntry = check(file, '--input', 'x=float32[2,4]');
     assert.equal(noEntry.status, 2);
     assert.match(noEntry.stderr, /needs --entry/);
-    const unknownTarget = rosetta(file, '--to', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
+    const unknownTarget = check(file, '--to', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
     assert.equal(unknownTarget.status, 2);
     assert.match(unknownTarget.stderr, /a PyTorch file converts to jax\|numpy\|keras, not cobol/);
-    const jaxToNumpy = rosetta(path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py'), '--to', 'numpy', '--entry', 'MLP()', '--input', 'x=float32[2,6]');
+    const jaxToNumpy = check(path.join(repoRoot, 'test', 'fixtures', 'jax', 'mlp.py'), '--to', 'numpy', '--entry', 'MLP()', '--input', 'x=float32[2,6]');
     assert.equal(jaxToNumpy.status, 2);
     assert.match(jaxToNumpy.stderr, /a JAX file converts to torch, not numpy/);
-    const unknownSource = rosetta(file, '--from', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
+    const unknownSource = check(file, '--from', 'cobol', '--entry', 'Net()', '--input', 'x=float32[2,4]');
     assert.equal(unknownSource.status, 2);
     assert.match(unknownSource.stderr, /--from must be one of torch\|jax\|keras/);
   });

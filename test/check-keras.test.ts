@@ -11,6 +11,7 @@ import { createKerasOps } from '../server/src/check/hosts/keras';
 import { KerasContext } from '../server/src/check/hosts/keras/tensors';
 import { Tracer } from '../server/src/check/trace/tracer';
 import { SeededWeights } from '../server/src/check/weights';
+import { checkJson, rosetta, writeIn } from './support/cli';
 import { mutateFirst, mutants } from './support/mutations';
 import { compareInPython, outputDir, repoRoot, venvPython, type CompareResult } from './support/python';
 
@@ -169,30 +170,9 @@ def load_torch_state_dict(model, state):
 const dir = path.join(outputDir, 'check-keras');
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'torch');
 
-function write(name: string, text: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-function rosetta(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), ...args], { encoding: 'utf8' });
-}
-
-interface Report {
-  verdict: string;
-  notes: string[];
-  unsupported: Array<{ line: number | null; message: string }>;
-  outputs: Array<{ path: string; close: boolean }>;
-  firstDivergence: { source: { line: number; text: string }; target: { line: number; text: string } } | null;
-}
-
-function checkJson(...args: string[]): { status: number | null; report: Report } {
-  const run = rosetta('check', ...args, '--to', 'keras', '--json');
-  assert.ok(run.stdout, run.stderr);
-  return { status: run.status, report: JSON.parse(run.stdout) };
-}
+const write = (name: string, text: string) => writeIn(dir, name, text);
+/** `rosetta check ARGS --to keras --json` */
+const checkKeras = (...args: string[]) => checkJson(...args, '--to', 'keras');
 
 /** an 8x8 image, so that TensorFlow's 'same' padding for a 3x3 kernel at stride 2 is 0 before and 1 after */
 const CONV_INPUTS = ['x=float32[2,3,8,8]', 'w=float32[4,3,3,3]'];
@@ -265,7 +245,7 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
     it(`calls the conversion of ${m.fixture} (${m.entry}, ${m.mode ?? 'eval'}) equivalent, prelude layers and loader included, as real Keras agrees with PyTorch`, function () {
       const truth = oracle.get(`${m.entry}:${m.mode ?? 'eval'}`)!;
       assert.ok(truth.passed, truth.detail);
-      const { status, report } = checkJson(path.join(fixturesDir, m.fixture), ...modelArgs(m));
+      const { status, report } = checkKeras(path.join(fixturesDir, m.fixture), ...modelArgs(m));
       assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 1));
       assert.equal(status, 0);
       assert.ok(report.outputs.length > 0 && report.outputs.every((o) => o.close), JSON.stringify(report.outputs));
@@ -274,7 +254,7 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
 
   it("calls a mutant of converted gpt.py (attention's softmax over the wrong axis) a mismatch at the mutated line, as real Keras disagrees", function () {
     assert.equal(oracle.get('gpt-mutant')!.passed, false, 'real Keras does not tell the mutant apart');
-    const { status, report } = checkJson(path.join(fixturesDir, GPT.fixture), '--target', gptMutant, ...modelArgs(GPT));
+    const { status, report } = checkKeras(path.join(fixturesDir, GPT.fixture), '--target', gptMutant, ...modelArgs(GPT));
     assert.equal(report.verdict, 'mismatch', JSON.stringify(report, null, 1));
     assert.equal(status, 3);
     assert.deepEqual(report.firstDivergence?.target, { line: gptMutantLine, text: 'att = keras.ops.softmax(att, axis=-2)' });
@@ -282,7 +262,7 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
 
   it("calls a mutant of converted mlp.py (the prelude LayerNorm's default eps) a mismatch in the layer norm, as real Keras disagrees", function () {
     assert.equal(oracle.get('mlp-mutant')!.passed, false, 'real Keras does not tell the mutant apart');
-    const { status, report } = checkJson(path.join(fixturesDir, MLP.fixture), '--target', mlpMutant, ...modelArgs(MLP));
+    const { status, report } = checkKeras(path.join(fixturesDir, MLP.fixture), '--target', mlpMutant, ...modelArgs(MLP));
     assert.equal(report.verdict, 'mismatch', JSON.stringify(report, null, 1));
     assert.equal(status, 3);
     assert.match(report.firstDivergence!.source.text, /norm/);
@@ -293,11 +273,11 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
     for (const id of ['port-train', 'port-eval']) assert.ok(oracle.get(id)!.passed, oracle.get(id)!.detail);
     assert.equal(oracle.get('wrong-port-train')!.passed, false, 'real Keras does not tell the wrong port apart');
     for (const mode of [['--train'], []]) {
-      const { status, report } = checkJson(net, '--target', port, '--entry', 'Net()', '--input', 'x=float32[2,4]', ...mode);
+      const { status, report } = checkKeras(net, '--target', port, '--entry', 'Net()', '--input', 'x=float32[2,4]', ...mode);
       assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 1));
       assert.equal(status, 0);
     }
-    const wrong = checkJson(net, '--target', wrongPort, '--entry', 'Net()', '--input', 'x=float32[2,4]', '--train');
+    const wrong = checkKeras(net, '--target', wrongPort, '--entry', 'Net()', '--input', 'x=float32[2,4]', '--train');
     assert.equal(wrong.status, 3, JSON.stringify(wrong.report, null, 1));
     assert.equal(wrong.report.firstDivergence?.target.text, 'return x * 2 if training else x');
   });
@@ -305,27 +285,27 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
   it('gives the dtypes real Keras gives: TensorFlow divides int64 tensors into float64, keras.ops.divide into float32', function () {
     assert.deepEqual(kerasDTypes(kerasFunctions, ['halves', 'halves_ops', 'floored']), { halves: 'float64', halves_ops: 'float32', floored: 'float32' });
     // keras.ops.floor of an integer tensor is a float one (NumPy's keeps the integers)
-    const floored = checkJson(functions, '--target', kerasFunctions, '--entry', 'floored', '--input', 'i=int64[5]:0..9');
+    const floored = checkKeras(functions, '--target', kerasFunctions, '--entry', 'floored', '--input', 'i=int64[5]:0..9');
     assert.equal(floored.report.verdict, 'equivalent', JSON.stringify(floored.report, null, 1));
     assert.deepEqual(floored.report.notes, []);
-    const operator = checkJson(functions, '--target', kerasFunctions, '--entry', 'halves', '--input', 'i=int64[5]:0..9');
+    const operator = checkKeras(functions, '--target', kerasFunctions, '--entry', 'halves', '--input', 'i=int64[5]:0..9');
     assert.equal(operator.report.verdict, 'equivalent', JSON.stringify(operator.report, null, 1));
     assert.deepEqual(operator.report.notes, ['out: dtype float32 in the source, float64 in the target (the values were compared)']);
-    const keras = checkJson(functions, '--target', kerasFunctions, '--entry', 'halves_ops', '--input', 'i=int64[5]:0..9');
+    const keras = checkKeras(functions, '--target', kerasFunctions, '--entry', 'halves_ops', '--input', 'i=int64[5]:0..9');
     assert.equal(keras.report.verdict, 'equivalent', JSON.stringify(keras.report, null, 1));
     assert.deepEqual(keras.report.notes, []);
   });
 
   it("takes keras.ops's own defaults (leaky_relu's slope 0.2, not jax.nn's 0.01): equivalent, as real Keras agrees", function () {
     assert.ok(oracle.get('leaky')!.passed, oracle.get('leaky')!.detail);
-    const { status, report } = checkJson(functions, '--target', kerasFunctions, '--entry', 'leaky', '--input', 'x=float32[3,8]');
+    const { status, report } = checkKeras(functions, '--target', kerasFunctions, '--entry', 'leaky', '--input', 'x=float32[3,8]');
     assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 1));
     assert.equal(status, 0);
   });
 
   it("runs keras.ops.conv as Keras does (channels_last, a kernel (*size, in, out), TensorFlow's 'same' padding): equivalent, as real Keras agrees", function () {
     assert.ok(oracle.get('strided-same')!.passed, oracle.get('strided-same')!.detail);
-    const { status, report } = checkJson(functions, '--target', kerasFunctions, '--entry', 'strided_same', ...CONV_INPUTS.flatMap((i) => ['--input', i]));
+    const { status, report } = checkKeras(functions, '--target', kerasFunctions, '--entry', 'strided_same', ...CONV_INPUTS.flatMap((i) => ['--input', i]));
     assert.equal(report.verdict, 'equivalent', JSON.stringify(report, null, 1));
     assert.equal(status, 0);
   });
@@ -334,7 +314,7 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
     assert.deepEqual(kerasDTypes(kerasFunctions, ['shifted', 'scaled']), { shifted: 'InvalidArgumentError', scaled: 'TypeError' });
     const expected = { shifted: [13, /InvalidArgumentError: cannot compute AddV2 .* at line 13: return i \+ 1\.5/], scaled: [17, /TypeError: Cannot convert 1\.5 to EagerTensor of dtype int64 at line 17: return i \* 1\.5 \+ 1/] } as const;
     for (const [entry, [line, message]] of Object.entries(expected)) {
-      const { status, report } = checkJson(functions, '--target', kerasFunctions, '--entry', entry, '--input', 'i=int64[5]:0..9');
+      const { status, report } = checkKeras(functions, '--target', kerasFunctions, '--entry', entry, '--input', 'i=int64[5]:0..9');
       assert.equal(status, 1);
       assert.equal(report.verdict, 'unsupported');
       assert.equal(report.unsupported[0].line, line);
@@ -344,14 +324,14 @@ describe('rosetta check --to keras, against real Keras and PyTorch', function ()
 
   it('gives TensorFlow tensors no NumPy attributes (x.T raises AttributeError, as in real Keras): "could not check" at that line', function () {
     assert.deepEqual(kerasDTypes(kerasFunctions, ['flipped']), { flipped: 'AttributeError' });
-    const { status, report } = checkJson(functions, '--target', kerasFunctions, '--entry', 'flipped', '--input', 'x=float32[2,3]');
+    const { status, report } = checkKeras(functions, '--target', kerasFunctions, '--entry', 'flipped', '--input', 'x=float32[2,3]');
     assert.equal(status, 1);
     assert.equal(report.unsupported[0].line, 29);
     assert.match(report.unsupported[0].message, /AttributeError: .*'T' at line 29: return x\.T/);
   });
 
   it('says "could not check" with the line for Keras code the host cannot run (keras.random)', function () {
-    const { status, report } = checkJson(functions, '--target', kerasFunctions, '--entry', 'noisy', '--input', 'x=float32[3]');
+    const { status, report } = checkKeras(functions, '--target', kerasFunctions, '--entry', 'noisy', '--input', 'x=float32[3]');
     assert.equal(status, 1);
     assert.equal(report.verdict, 'unsupported');
     assert.equal(report.unsupported[0].line, 21);

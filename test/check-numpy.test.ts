@@ -3,9 +3,9 @@
 // prelude the check's interpreter runs), mismatch where a mutant makes them disagree, a dtype difference reported,
 // and "could not check" (never a verdict) for what the NumPy host cannot follow.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkJson, rosetta, writeIn } from './support/cli';
 import { mutateFirst, mutants } from './support/mutations';
 import { compareInPython, outputDir, repoRoot, type CompareResult } from './support/python';
 
@@ -96,30 +96,7 @@ const MODELS = [
 const GPT = MODELS[1];
 const CNN = MODELS[3];
 
-function write(name: string, text: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-function rosetta(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), ...args], { encoding: 'utf8' });
-}
-
-interface Report {
-  verdict: string;
-  notes: string[];
-  unsupported: Array<{ line: number | null; message: string }>;
-  outputs: Array<{ path: string; close: boolean }>;
-  firstDivergence: { source: { line: number; text: string }; target: { line: number; text: string } } | null;
-}
-
-function checkJson(...args: string[]): { status: number | null; report: Report } {
-  const run = rosetta('check', ...args, '--json');
-  assert.ok(run.stdout, run.stderr);
-  return { status: run.status, report: JSON.parse(run.stdout) };
-}
+const write = (name: string, text: string) => writeIn(dir, name, text);
 
 describe('rosetta check --to numpy, against real NumPy and PyTorch', function () {
   this.timeout(180_000);

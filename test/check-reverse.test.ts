@@ -3,11 +3,12 @@
 // real PyTorch say (test/python/from_jax_compare.py): equivalent where they agree, mismatch at the mutated line where a
 // mutant makes them disagree, and "could not check" with its line for what the JAX host cannot run.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JAX_POLICY, NUMPY_POLICY } from '../server/src/check/hosts/jax/context';
 import { PRIVATE_BASES } from '../server/src/check/hosts/torch';
+import { rosetta, type CheckJsonReport } from './support/cli';
 import { mutateFirst } from './support/mutations';
 import { outputDir, repoRoot, venvPython } from './support/python';
 import { assertPassed, compareInPython, convertFile, type Job, type Result } from './support/reverse';
@@ -15,15 +16,9 @@ import { assertPassed, compareInPython, convertFile, type Job, type Result } fro
 const workDir = path.join(outputDir, 'check-reverse');
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'jax', `${name}.py`);
 
-interface Report {
-  verdict: string;
-  outputs: Array<{ path: string; close: boolean }>;
-  unsupported: Array<{ side: string; line: number | null; message: string }>;
-  firstDivergence: { source: { line: number; text: string }; target: { line: number; text: string } } | null;
-}
-
-function rosettaCheck(file: string, entry: string, inputs: string[], ...args: string[]): { status: number | null; report: Report; stderr: string } {
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'check', file, '--entry', entry, ...inputs.flatMap((i) => ['--input', i]), ...args, '--json'], { encoding: 'utf8' });
+/** `rosetta check FILE --entry ENTRY --input ... ARGS --json`; no report where it prints none (bad usage). */
+function rosettaCheck(file: string, entry: string, inputs: string[], ...args: string[]): { status: number | null; report: CheckJsonReport; stderr: string } {
+  const run = rosetta('check', file, '--entry', entry, ...inputs.flatMap((i) => ['--input', i]), ...args, '--json');
   return { status: run.status, report: run.stdout ? JSON.parse(run.stdout) : undefined, stderr: run.stderr };
 }
 

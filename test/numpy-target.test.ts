@@ -5,13 +5,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareInPython, outputDir, repoRoot, venvPython, type CompareResult } from './support/python';
-import { convertFile, loaderKeyError, writeTorchFile, type Converted } from './support/target-files';
+import { writeIn } from './support/cli';
+import { convertFile, loaderKeyError, type Converted } from './support/target-files';
 
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 const workDir = path.join(outputDir, 'numpy-target');
 
 const convertToNumpy = (source: string) => convertFile(source, 'numpy', workDir);
-const torchFile = (name: string, text: string) => writeTorchFile(workDir, name, text);
+const torchFile = (name: string, text: string) => writeIn(workDir, name, text);
 
 /** Python lines that import a torch file as `t` and its NumPy conversion as `n`, with torch and numpy. */
 function importBoth(torchSource: string, numpyFile: string): string[] {

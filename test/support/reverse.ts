@@ -1,9 +1,10 @@
 // Shared by the X → PyTorch tests (from-jax, from-keras): the CLI's conversion of a file, and the oracle
 // test/python/from_jax_compare.py run over jobs in one Python process.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rosetta } from './cli';
 import { repoRoot, venvPython } from './python';
 
 export interface Converted { status: number; stderr: string; file: string; code: string; errors: Array<{ line: number; message: string }>; warnings: string[] }
@@ -13,7 +14,7 @@ export function convertFile(workDir: string, source: string, out: string, args: 
   fs.mkdirSync(workDir, { recursive: true });
   const file = path.join(workDir, out);
   fs.rmSync(file, { force: true });
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, ...args, '--out', file, '--json'], { encoding: 'utf8' });
+  const run = rosetta('convert', source, ...args, '--out', file, '--json');
   const diagnostics: Array<{ line: number; severity: string; message: string }> = run.stdout ? JSON.parse(run.stdout).diagnostics : [];
   return {
     status: run.status ?? -1, stderr: run.stderr, file, code: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '',

@@ -1,11 +1,11 @@
-// What the target suites (numpy-target, keras-target) share: converting a torch file with the CLI, writing a torch
-// file for one test, and running a converted file's load_torch_state_dict on a state_dict with a key missing and one
-// too many.
-import { execFileSync, spawnSync } from 'node:child_process';
+// What the target suites (numpy-target, keras-target) share: converting a torch file with the CLI, and running a
+// converted file's load_torch_state_dict on a state_dict with a key missing and one too many.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConversionTarget } from '../../server/src/protocol';
-import { repoRoot, venvPython } from './python';
+import { rosetta } from './cli';
+import { venvPython } from './python';
 
 export interface Converted { status: number; stdout: string; stderr: string; file: string; marked: string[] }
 
@@ -14,18 +14,10 @@ export function convertFile(source: string, target: ConversionTarget, workDir: s
   fs.mkdirSync(workDir, { recursive: true });
   const file = path.join(workDir, path.basename(source).replace(/\.py$/, `_${target}.py`));
   fs.rmSync(file, { force: true });
-  const run = spawnSync('node', [path.join(repoRoot, 'bin', 'rosetta.js'), 'convert', source, '--to', target, '--out', file, '--json'], { encoding: 'utf8' });
+  const run = rosetta('convert', source, '--to', target, '--out', file, '--json');
   const diagnostics: Array<{ severity: string; message: string }> = run.stdout ? JSON.parse(run.stdout).diagnostics : [];
   const marked = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.split(':')[0]))].sort();
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, file, marked };
-}
-
-/** A torch file written for one test. */
-export function writeTorchFile(workDir: string, name: string, text: string): string {
-  fs.mkdirSync(workDir, { recursive: true });
-  const file = path.join(workDir, name);
-  fs.writeFileSync(file, text);
-  return file;
 }
 
 /** What the converted mlp.py's loader says of a TinyMLP state_dict without fc2.bias and with an extra key. */
